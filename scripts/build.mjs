@@ -1,0 +1,93 @@
+// One build: extension bundle, one bundle per webview (src/webview-ui/<panel>/main.ts), compiled content,
+// merged l10n bundles. Flags: --production (minify, no sourcemaps), --watch.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const started = Date.now();
+
+function mergeL10n() {
+  const dir = join(root, 'l10n', 'src');
+  const merged = {};
+  const owners = {};
+  if (existsSync(dir)) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.zh-cn.json')).sort()) {
+      const entries = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      for (const [key, value] of Object.entries(entries)) {
+        if (key in merged && merged[key] !== value) {
+          throw new Error(`l10n: "${key}" translated differently in ${owners[key]} and ${file}`);
+        }
+        merged[key] = value;
+        owners[key] = file;
+      }
+    }
+  }
+  const english = Object.fromEntries(Object.keys(merged).map((k) => [k, k]));
+  writeFileSync(join(root, 'l10n', 'bundle.l10n.json'), JSON.stringify(english, null, 1) + '\n');
+  writeFileSync(join(root, 'l10n', 'bundle.l10n.zh-cn.json'), JSON.stringify(merged, null, 1) + '\n');
+  return Object.keys(merged).length;
+}
+
+function compileContent() {
+  // Pure TypeScript loaders validate media/ and write dist/content/*.json (see scripts/buildContent.ts).
+  execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'buildContent.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+
+const webviewDir = join(root, 'src', 'webview-ui');
+const webviewEntries = existsSync(webviewDir)
+  ? readdirSync(webviewDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(webviewDir, d.name, 'main.ts')))
+      .map((d) => ({ in: join(webviewDir, d.name, 'main.ts'), out: d.name }))
+  : [];
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const extensionOptions = {
+  ...common,
+  entryPoints: [join(root, 'src', 'extension.ts')],
+  outfile: join(root, 'dist', 'extension.js'),
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  mainFields: ['module', 'main'],
+};
+
+const webviewOptions = {
+  ...common,
+  entryPoints: webviewEntries,
+  outdir: join(root, 'dist', 'webview'),
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  loader: { '.css': 'css' },
+};
+
+mkdirSync(join(root, 'dist', 'content'), { recursive: true });
+const strings = mergeL10n();
+compileContent();
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[build] watching src/ (content and l10n: re-run npm run build)');
+} else {
+  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null]);
+  console.log(
+    `[build] ${production ? 'production' : 'development'} build: extension + ${webviewEntries.length} webview bundle(s), ${strings} zh-cn strings, ${Date.now() - started} ms`,
+  );
+}

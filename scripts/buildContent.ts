@@ -1,0 +1,69 @@
+// Validates media/ and compiles it to dist/content/*.json with the capabilities' own pure loaders.
+// Content problems are printed (the unit tests fail on them); the build itself only fails on crashes.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildLecture } from '../src/lecture/lectureLoader';
+import { checkQuestionParity, loadQuestions } from '../src/lecture/questions';
+
+const root = join(__dirname, '..');
+const mediaDir = join(root, 'media');
+const outDir = join(root, 'dist', 'content');
+
+function write(name: string, data: unknown): number {
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  writeFileSync(join(outDir, name), text);
+  return Buffer.byteLength(text);
+}
+
+async function optional<T>(modulePath: string, run: (mod: T) => unknown | Promise<unknown>, problems: string[]): Promise<void> {
+  if (!existsSync(join(root, modulePath))) return;
+  try {
+    const mod = (await import(join(root, modulePath))) as T;
+    await run(mod);
+  } catch (error) {
+    problems.push(`${modulePath}: ${(error as Error).message}`);
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const started = Date.now();
+  const problems: string[] = [];
+  const sizes: string[] = [];
+
+  const lecture = buildLecture(mediaDir);
+  problems.push(...lecture.problems);
+  for (const lang of ['en', 'zh-cn'] as const) sizes.push(`lecture.${lang} ${write(`lecture.${lang}.json`, lecture.lectures[lang])} B`);
+  write('figures.css', lecture.figureCss);
+
+  const en = loadQuestions(mediaDir, 'en', problems);
+  const zh = loadQuestions(mediaDir, 'zh-cn', problems);
+  checkQuestionParity(en, zh, problems);
+  write('questions.en.json', en);
+  write('questions.zh-cn.json', zh);
+  sizes.push(`questions ${en.length}`);
+
+  await optional<{ loadGlossary: (dir: string) => unknown }>('src/glossary/glossaryLoader.ts', (mod) => {
+    sizes.push(`glossary ${write('glossary.json', mod.loadGlossary(mediaDir))} B`);
+  }, problems);
+  await optional<{ loadDemos: (dir: string) => unknown }>('src/demos/demoLoader.ts', (mod) => {
+    sizes.push(`demos ${write('demos.json', mod.loadDemos(mediaDir))} B`);
+  }, problems);
+  await optional<{ trainNgramFromMedia?: (dir: string) => unknown }>('scripts/trainNgram.ts', (mod) => {
+    if (mod.trainNgramFromMedia) sizes.push(`ngram ${write('ngram.json', mod.trainNgramFromMedia(mediaDir))} B`);
+  }, problems);
+
+  const partsRaw = readFileSync(join(mediaDir, 'lecture', 'parts.yaml'), 'utf8');
+  write('parts.yaml', partsRaw);
+  console.log(`[content] ${sizes.join(', ')} (${Date.now() - started} ms)`);
+  if (problems.length) {
+    console.warn(`[content] ${problems.length} content problem(s) (the unit tests fail on these):`);
+    for (const p of problems.slice(0, 40)) console.warn(`  - ${p}`);
+    if (problems.length > 40) console.warn(`  … and ${problems.length - 40} more`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import { Config } from './core/config';
+import { applyLanguage } from './core/language';
+import { Log } from './core/log';
+import { ProgressStore } from './core/progressStore';
+import type { Services } from './core/services';
+import { LecturePanel } from './lecture/lecturePanel';
+import { registerLecture } from './lecture/registerLecture';
+import { registerWalkthrough } from './walkthrough/registerWalkthrough';
+
+/** Builds the services and registers each capability; nothing else happens here. */
+export function activate(context: vscode.ExtensionContext): { services: Services } {
+  const started = Date.now();
+  const config = new Config();
+  const log = new Log();
+  context.subscriptions.push(log);
+  applyLanguage(context.extensionPath, config);
+  const progress = new ProgressStore(context.globalState, log);
+  context.subscriptions.push(progress);
+  const services: Services = { context, config, log, progress, contentDir: join(context.extensionPath, 'dist', 'content') };
+
+  const lecture = registerLecture(services, progress);
+  registerWalkthrough(services);
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (Config.affects(event, 'language')) {
+        applyLanguage(context.extensionPath, config);
+        LecturePanel.refresh();
+        lecture.tree.refresh();
+      }
+    }),
+  );
+  log.info(`LLM Lab activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
+  return { services };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

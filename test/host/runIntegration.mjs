@@ -1,0 +1,172 @@
+// npm run test:integration — mocha inside a real VS Code 1.100 (code-server + headless Chromium) with the
+// packaged .vsix installed. Suites: "main" (trusted workspace), "restricted" (untrusted workspace),
+// "zh" (VS Code display language zh-cn). Prints mocha's summary lines, writes test-results/integration.json,
+// exits non-zero on any failure or if the host fails to start. Flags: --no-package, --grep <re>, --suite <name>.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { checkSystem, ensureCodeServer, freePort, installExtension, launchBrowser, root, startCodeServer } from './hostKit.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const SUITE_TIMEOUT_MS = Number(process.env.LLMLAB_SUITE_TIMEOUT_MS || 12 * 60 * 1000);
+
+function say(line) {
+  process.stdout.write(line + '\n');
+}
+
+function packageVsix() {
+  const vsix = join(root, 'llm-lab.vsix');
+  if (!flag('--no-package') || !existsSync(vsix)) {
+    execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { cwd: root, stdio: 'inherit' });
+  }
+  return vsix;
+}
+
+function packageRunner() {
+  const dir = join(root, 'test', 'host', 'runner-extension');
+  const out = join(root, '.vscode-test', 'llm-lab-test-runner.vsix');
+  mkdirSync(join(root, '.vscode-test'), { recursive: true });
+  const newest = Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
+  if (!existsSync(out) || statSync(out).mtimeMs < newest) {
+    execFileSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', out], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  return out;
+}
+
+async function compileTests() {
+  const dir = join(root, 'test', 'integration');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts'));
+  const outdir = join(root, 'out', 'integration');
+  rmSync(outdir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: files.map((f) => join(dir, f)),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode', 'playwright-core', 'mocha', 'axe-core'],
+    logLevel: 'warning',
+  });
+  return files.map((f) => join(outdir, f.replace(/\.ts$/, '.js')));
+}
+
+const suites = [
+  { name: 'main', match: (f) => !/\.(restricted|zh)\.test\.js$/.test(f), trust: true },
+  { name: 'restricted', match: (f) => /\.restricted\.test\.js$/.test(f), trust: false },
+  { name: 'zh', match: (f) => /\.zh\.test\.js$/.test(f), trust: true, locale: 'zh-cn' },
+];
+
+async function runSuite(suite, files, vsix, runnerVsix) {
+  const dataDir = mkdtempSync(join(tmpdir(), `llmlab-host-${suite.name}-`));
+  const workspace = join(dataDir, 'workspace');
+  cpSync(join(root, 'sample-workspace'), workspace, { recursive: true });
+  installExtension(dataDir, vsix);
+  installExtension(dataDir, runnerVsix);
+  const resultsPath = join(dataDir, 'results.json');
+  const logPath = join(dataDir, 'tests.log');
+  writeFileSync(logPath, '');
+  const cdpPort = await freePort();
+  const env = {
+    LLMLAB_TEST_RESULTS: resultsPath,
+    LLMLAB_TEST_LOG: logPath,
+    LLMLAB_TEST_FILES: files.join(','),
+    LLMLAB_MOCHA: join(root, 'node_modules', 'mocha'),
+    LLMLAB_CDP_PORT: String(cdpPort),
+    LLMLAB_REPO_ROOT: root,
+    LLMLAB_WORKSPACE: workspace,
+    LLMLAB_SUITE: suite.name,
+    ...(option('--grep') ? { LLMLAB_TEST_GREP: option('--grep') } : {}),
+  };
+  let server;
+  let browser;
+  const started = Date.now();
+  try {
+    server = await startCodeServer({ dataDir, workspace, env, trust: suite.trust, locale: suite.locale });
+    browser = await launchBrowser({ cdpPort, lang: suite.locale });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', () => {});
+    await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+    let printed = 0;
+    const deadline = Date.now() + SUITE_TIMEOUT_MS;
+    while (!existsSync(resultsPath)) {
+      if (Date.now() > deadline) throw new Error(`no test results after ${SUITE_TIMEOUT_MS / 1000} s (is the extension host running?)\n${server.output().slice(-2000)}`);
+      const text = readFileSync(logPath, 'utf8');
+      if (text.length > printed) {
+        process.stdout.write(text.slice(printed));
+        printed = text.length;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const text = readFileSync(logPath, 'utf8');
+    if (text.length > printed) process.stdout.write(text.slice(printed));
+    const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
+    results.wallMs = Date.now() - started;
+    return results;
+  } finally {
+    try {
+      await browser?.close();
+    } catch {}
+    server?.stop();
+    if (!process.env.LLMLAB_KEEP_HOST_DATA) setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 2000).unref();
+  }
+}
+
+async function main() {
+  checkSystem();
+  ensureCodeServer();
+  const vsix = packageVsix();
+  const runnerVsix = packageRunner();
+  const compiled = await compileTests();
+  const only = option('--suite');
+  const totals = { passes: 0, failures: 0, pending: 0, suites: {} };
+  for (const suite of suites) {
+    if (only && suite.name !== only) continue;
+    const files = compiled.filter(suite.match);
+    if (!files.length) continue;
+    say(`\n[integration] suite "${suite.name}" (${files.length} file(s), workspace trust ${suite.trust ? 'on' : 'restricted'}${suite.locale ? `, locale ${suite.locale}` : ''})`);
+    let results;
+    try {
+      results = await runSuite(suite, files, vsix, runnerVsix);
+    } catch (error) {
+      results = { passes: 0, failures: 1, pending: 0, failuresDetail: [{ title: `suite ${suite.name}: host`, message: String(error?.message ?? error) }], error: null };
+    }
+    if (results.error) {
+      results.failures += 1;
+      results.failuresDetail.push({ title: `suite ${suite.name}: runner`, message: results.error });
+    }
+    totals.passes += results.passes;
+    totals.failures += results.failures;
+    totals.pending += results.pending;
+    totals.suites[suite.name] = { passes: results.passes, failures: results.failures, pending: results.pending, wallMs: results.wallMs };
+    for (const [i, f] of results.failuresDetail.entries()) {
+      say(`\n  ${i + 1}) ${f.title}\n     ${String(f.message).split('\n').join('\n     ')}`);
+    }
+  }
+  say(`\n  ${totals.passes} passing`);
+  if (totals.pending) say(`  ${totals.pending} pending`);
+  if (totals.failures) say(`  ${totals.failures} failing`);
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  writeFileSync(join(root, 'test-results', 'integration.json'), JSON.stringify(totals, null, 2));
+  // A pending (skipped) test is a failure we owe.
+  process.exitCode = totals.failures + totals.pending > 0 || totals.passes === 0 ? 1 : 0;
+}
+
+main().catch((error) => {
+  process.stderr.write(`[integration] ${error?.stack ?? error}\n`);
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  writeFileSync(join(root, 'test-results', 'integration.json'), JSON.stringify({ passes: 0, failures: 1, pending: 0, error: String(error?.message ?? error) }));
+  process.exitCode = 1;
+});
