@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import {
+  applyProgress, emptyProgress, migrateProgress, progressContextKeys, resumeSection, sectionPassed, summarizeParts,
+} from '../../../src/core/progressModel';
+
+const sections = [
+  { id: 'a', part: 'p1', order: 1 },
+  { id: 'b', part: 'p1', order: 2 },
+  { id: 'c', part: 'p2', order: 3 },
+];
+const questions = [
+  { id: 'a-1', sectionId: 'a' },
+  { id: 'a-2', sectionId: 'a' },
+  { id: 'c-1', sectionId: 'c' },
+];
+
+describe('progress model', () => {
+  it('records reads, checks, demos, widgets and terms without mutating the old state', () => {
+    const s0 = emptyProgress();
+    const s1 = applyProgress(s0, { kind: 'sectionRead', sectionId: 'a' }, 10);
+    assert.deepEqual(s0.sections, {});
+    assert.deepEqual(s1.sections, { a: { readAt: 10 } });
+    assert.equal(s1.lastSectionId, 'a');
+    const s2 = applyProgress(s1, { kind: 'demoRun', demoId: 'cot-vs-standard', ok: true }, 11);
+    const s3 = applyProgress(s2, { kind: 'demoRun', demoId: 'cot-vs-standard', ok: false }, 12);
+    assert.deepEqual(s3.demos['cot-vs-standard'], { at: 12, ok: true, count: 2 });
+  });
+
+  it('a passed check stays passed after a wrong retry, and attempts are counted', () => {
+    let s = applyProgress(emptyProgress(), { kind: 'checkAnswered', questionId: 'a-1', sectionId: 'a', correct: true, answer: 1 });
+    s = applyProgress(s, { kind: 'checkAnswered', questionId: 'a-1', sectionId: 'a', correct: false, answer: 0 });
+    assert.equal(s.checks['a-1']!.correct, true);
+    assert.equal(s.checks['a-1']!.attempts, 2);
+  });
+
+  it('a section passes only when all its questions were answered correctly', () => {
+    let s = applyProgress(emptyProgress(), { kind: 'checkAnswered', questionId: 'a-1', sectionId: 'a', correct: true, answer: 1 });
+    assert.equal(sectionPassed(s, 'a', questions), false);
+    s = applyProgress(s, { kind: 'checkAnswered', questionId: 'a-2', sectionId: 'a', correct: true, answer: 1 });
+    assert.equal(sectionPassed(s, 'a', questions), true);
+    assert.equal(sectionPassed(s, 'b', questions), false, 'a section without questions is never "passed"');
+  });
+
+  it('summarizes parts with score and the sections to revisit', () => {
+    let s = applyProgress(emptyProgress(), { kind: 'sectionRead', sectionId: 'a' });
+    s = applyProgress(s, { kind: 'checkAnswered', questionId: 'a-1', sectionId: 'a', correct: true, answer: 1 });
+    const [p1, p2] = summarizeParts(s, sections, questions);
+    assert.deepEqual(p1, { part: 'p1', sections: 2, read: 1, questions: 2, correct: 1, revisit: ['a'] });
+    assert.deepEqual(p2, { part: 'p2', sections: 1, read: 0, questions: 1, correct: 0, revisit: ['c'] });
+  });
+
+  it('resume: the first unread section in lecture order', () => {
+    const s = applyProgress(emptyProgress(), { kind: 'sectionRead', sectionId: 'a' });
+    assert.equal(resumeSection(s, sections), 'b');
+    let all = s;
+    for (const id of ['b', 'c']) all = applyProgress(all, { kind: 'sectionRead', sectionId: id });
+    assert.equal(resumeSection(all, sections), 'c');
+  });
+
+  it('context keys for the walkthrough reflect what was really done', () => {
+    let s = emptyProgress();
+    assert.equal(progressContextKeys(s)['llmLab.modelConnected'], false);
+    s = applyProgress(s, { kind: 'demoRun', demoId: 'few-shot-sentiment', ok: true });
+    s = applyProgress(s, { kind: 'demoRun', demoId: 'pal', ok: false });
+    s = applyProgress(s, { kind: 'widgetUsed', widgetId: 'ranking-loss' });
+    s = applyProgress(s, { kind: 'checkAnswered', questionId: 'rlhf-ppo-1', sectionId: 'rlhf-ppo', correct: true, answer: 0 });
+    const keys = progressContextKeys(s);
+    assert.equal(keys['llmLab.demoRan.fewShotSentiment'], true);
+    assert.equal(keys['llmLab.demoRan.pal'], false, 'a failed run does not complete the step');
+    assert.equal(keys['llmLab.widgetUsed.rankingLoss'], true);
+    assert.equal(keys['llmLab.checkPassed.rlhfPpo'], true);
+    assert.equal(keys['llmLab.anyCheckPassed'], true);
+  });
+
+  it('migrates version 1, keeps valid current state, resets garbage', () => {
+    const v1 = migrateProgress({ version: 1, read: ['a', 7], passed: ['a-1'] }, 5);
+    assert.equal(v1.notice, 'migrated');
+    assert.deepEqual(v1.state.sections, { a: { readAt: 5 } });
+    assert.equal(v1.state.checks['a-1']!.sectionId, 'a');
+    assert.equal(migrateProgress(undefined).notice, 'none');
+    assert.equal(migrateProgress('garbage').notice, 'reset');
+    assert.equal(migrateProgress({ version: 99 }).notice, 'reset');
+    const kept = migrateProgress({ version: 2, sections: { a: { readAt: 1 }, b: { readAt: 'x' } }, checks: { q: { nope: 1 } }, demos: {}, widgets: {}, terms: {} });
+    assert.equal(kept.notice, 'none');
+    assert.deepEqual(Object.keys(kept.state.sections), ['a'], 'invalid entries are dropped, valid ones kept');
+    assert.deepEqual(kept.state.checks, {});
+  });
+});
