@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { Command, registerCommands } from '../core/commands';
-import { t } from '../core/l10n';
 import type { Services } from '../core/services';
 
 export const WALKTHROUGH_ID = 'llmlab.llm-lab#llmLab.gettingStarted';
@@ -33,7 +32,7 @@ export function registerWalkthrough(services: Services): void {
           }
         }
         if (!uri) {
-          const bundled = vscode.Uri.joinPath(services.context.extensionUri, 'walkthroughs', 'samples', file);
+          const bundled = vscode.Uri.joinPath(services.context.extensionUri, 'sample-workspace', file);
           const bytes = await vscode.workspace.fs.readFile(bundled);
           const language = file.endsWith('.py') ? 'python' : 'markdown';
           const doc = await vscode.workspace.openTextDocument({ language, content: Buffer.from(bytes).toString('utf8') });
@@ -46,5 +45,20 @@ export function registerWalkthrough(services: Services): void {
     },
   ];
   registerCommands(services.context, commands);
-  void t;
+  showOnFirstRun(services);
+}
+
+const SHOWN_KEY = 'llmLab.walkthroughShown';
+
+/** The walkthrough opens once, the first time LLM Lab activates (and whenever `npm start` asks for it). */
+function showOnFirstRun(services: Services): void {
+  const { globalState } = services.context;
+  const asked = process.env.LLMLAB_OPEN_WALKTHROUGH === '1';
+  const underTest = Boolean(process.env.LLMLAB_TEST_RESULTS);
+  if ((asked && !underTest) || (!underTest && !globalState.get(SHOWN_KEY))) {
+    void globalState.update(SHOWN_KEY, true);
+    void vscode.commands.executeCommand('llmLab.openWalkthrough').then(undefined, (error: unknown) => {
+      services.log.warn(`could not open the walkthrough: ${String(error)}`);
+    });
+  }
 }
