@@ -2,7 +2,7 @@
 // merged l10n bundles. Flags: --production (minify, no sourcemaps), --watch.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +56,30 @@ const common = {
   legalComments: 'none',
 };
 
+// The BPE rank tables (0.5–2.3 MB each) stay out of the extension bundle: they are copied to dist/ranks/
+// and required only when the tokenizer first needs an encoding, so activation never parses them.
+const RANKS = { r50k_base: 'r50k_base', cl100k_base: 'cl100k_base', o200k_base: 'o200k_base' };
+const ranksOutside = {
+  name: 'ranks-outside',
+  setup(build) {
+    build.onResolve({ filter: /^js-tiktoken\/ranks\// }, (args) => {
+      const name = args.path.split('/').pop();
+      return { path: `./ranks/${name}.cjs`, external: true };
+    });
+  },
+};
+
+function copyRanks() {
+  mkdirSync(join(root, 'dist', 'ranks'), { recursive: true });
+  for (const [name, file] of Object.entries(RANKS)) {
+    const source = join(root, 'node_modules', 'js-tiktoken', 'dist', 'ranks', `${file}.cjs`);
+    if (existsSync(source)) copyFileSync(source, join(root, 'dist', 'ranks', `${name}.cjs`));
+  }
+}
+
 const extensionOptions = {
   ...common,
+  plugins: [ranksOutside],
   entryPoints: [join(root, 'src', 'extension.ts')],
   outfile: join(root, 'dist', 'extension.js'),
   platform: 'node',
@@ -80,6 +102,7 @@ const webviewOptions = {
 mkdirSync(join(root, 'dist', 'content'), { recursive: true });
 const strings = mergeL10n();
 compileContent();
+copyRanks();
 
 if (watch) {
   const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions)]);

@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const services: Services = { context, config, log, progress, contentDir: join(context.extensionPath, 'dist', 'content') };
 
   const lecture = registerLecture(services, progress);
-  registerWalkthrough(services);
+  registerWalkthrough(services, progress);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -32,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
       }
     }),
   );
+  progress.start();
   log.info(`LLM Lab activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
   return { services };
 }

@@ -44,14 +44,38 @@ export class ProgressStore extends Disposable implements ProgressReporter {
     this.changed.fire(this.state);
   }
 
+  /**
+   * Walkthrough steps complete through `onContext:` keys. VS Code's walkthrough service ignores a key that is
+   * already true when it registers its listeners (it treats it as "seen this session"), and it is created
+   * lazily. So a completion key is a pulse: set true when the thing is done, then back to false; `replay()`
+   * pulses everything already done once the walkthrough is open, so steps done earlier are marked too.
+   */
   private publishContextKeys(): void {
     const keys = progressContextKeys(this.state);
-    for (const key of Object.keys(this.lastKeys)) {
-      if (!(key in keys)) void vscode.commands.executeCommand('setContext', key, false);
-    }
+    const rising = Object.entries(keys).filter(([key, value]) => value === true && this.lastKeys[key] !== true).map(([key]) => key);
     for (const [key, value] of Object.entries(keys)) {
-      if (this.lastKeys[key] !== value) void vscode.commands.executeCommand('setContext', key, value);
+      if (typeof value === 'number' && this.lastKeys[key] !== value) void vscode.commands.executeCommand('setContext', key, value);
     }
     this.lastKeys = keys;
+    if (rising.length && this.initialized) void this.pulse(rising);
+  }
+
+  private initialized = false;
+
+  /** Marks the store ready (after activation) and replays what was done before, for the walkthrough. */
+  start(): void {
+    this.initialized = true;
+    void this.replay();
+  }
+
+  async replay(): Promise<void> {
+    const done = Object.entries(progressContextKeys(this.state)).filter(([, value]) => value === true).map(([key]) => key);
+    await this.pulse(done);
+  }
+
+  private async pulse(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => vscode.commands.executeCommand('setContext', key, true)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Promise.all(keys.map((key) => vscode.commands.executeCommand('setContext', key, false)));
   }
 }

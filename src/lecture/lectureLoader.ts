@@ -144,7 +144,7 @@ export function checkBodyReferences(section: ParsedSection, mediaDir: string, pr
     const list = m[1] === 'demo' ? DEMO_IDS : WIDGET_IDS;
     if (!(list as readonly string[]).includes(m[2]!)) problems.push(`${section.file}: unknown ${m[1]} "${m[2]}"`);
   }
-  if (/^#\s/m.test(body)) problems.push(`${section.file}: uses a level-1 heading (the title comes from front matter)`);
+  if (/^#\s/m.test(body.replace(/^```[\s\S]*?^```/gm, ''))) problems.push(`${section.file}: uses a level-1 heading (the title comes from front matter)`);
 }
 
 export interface LectureBuild {

@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
 import { Command, registerCommands } from '../core/commands';
+import type { ProgressStore } from '../core/progressStore';
 import type { Services } from '../core/services';
 
 export const WALKTHROUGH_ID = 'llmlab.llm-lab#llmLab.gettingStarted';
 
 const SAMPLES = new Set(['notes-en.md', 'notes-zh.md', 'attention.py', 'cot.prompt.md']);
 
-export function registerWalkthrough(services: Services): void {
+export function registerWalkthrough(services: Services, progress: ProgressStore): void {
   const commands: Command[] = [
     {
       id: 'llmLab.openWalkthrough',
       run: async () => {
         await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+        // The walkthrough service now exists (it registers its listeners a moment after opening): mark the
+        // steps that were done before it was listening.
+        for (const delay of [300, 1500]) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          await progress.replay();
+        }
         return true;
       },
     },

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, closeAllEditors, waitFor, webviewFrame, workbenchPage } from './support/host';
+
+describe('walkthrough', () => {
+  before(async () => {
+    await activateExtension();
+  });
+  after(async () => closeAllEditors());
+
+  it('opens with its steps in lecture order', async () => {
+    await closeAllEditors();
+    await vscode.commands.executeCommand('llmLab.openWalkthrough');
+    const page = await workbenchPage();
+    await waitFor(async () => (await page.locator('.getting-started-step').count()) >= 8, 'walkthrough steps rendered', 15000);
+    const titles = await page.locator('.getting-started-step .step-title').allTextContents();
+    assert.ok(titles.length >= 8 && titles.length <= 12, titles.join(' | '));
+    assert.match(titles[0]!, /^1\. Open the lecture/);
+    assert.ok(titles.some((t) => /Chain-of-thought/.test(t)));
+  });
+
+  it("clicking a step's button runs its command and marks the step done", async () => {
+    await vscode.commands.executeCommand('llmLab.openWalkthrough');
+    const page = await workbenchPage();
+    const step = page.locator('.getting-started-step[data-step-id$="#open-lecture"]');
+    await waitFor(async () => (await step.count()) > 0, 'open-lecture step', 15000);
+    await step.click();
+    await page.locator('.getting-started-step[data-step-id$="#open-lecture"] .button-container a').first().click();
+    await webviewFrame('h1[data-section-id]');
+    await vscode.commands.executeCommand('llmLab.openWalkthrough');
+    await waitFor(
+      async () => (await page.locator('[data-done-step-id$="#open-lecture"][aria-checked="true"]').count()) > 0,
+      'open-lecture step marked complete',
+      15000,
+    );
+  });
+});
