@@ -10,7 +10,7 @@ import { registerLecture } from './lecture/registerLecture';
 import { registerWalkthrough } from './walkthrough/registerWalkthrough';
 
 /** Builds the services and registers each capability; nothing else happens here. */
-export function activate(context: vscode.ExtensionContext): { services: Services } {
+export function activate(context: vscode.ExtensionContext): { services: Services; activationMs: number } {
   const started = Date.now();
   const config = new Config();
   const log = new Log();
@@ -33,8 +33,9 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     }),
   );
   progress.start();
-  log.info(`LLM Lab activated in ${Date.now() - started} ms (VS Code ${vscode.version})`);
-  return { services };
+  const activationMs = Date.now() - started;
+  log.info(`LLM Lab activated in ${activationMs} ms (VS Code ${vscode.version})`);
+  return { services, activationMs };
 }
 
 export function deactivate(): void {

@@ -49,6 +49,13 @@ if (integration.code !== 0 && intFailed === 0) intFailed = 1;
 totals.passed += intPassed;
 totals.failed += intFailed;
 
-console.log(`\nunit: ${unitPassed} passed, ${unitFailed} failed; integration: ${intPassed} passed, ${intFailed} failed`);
+console.log('\n=== budgets (size, contents, laziness, activation time) ===');
+const budgets = await run(process.execPath, [join(root, 'scripts', 'budgets.mjs')]);
+const budgetPassed = count(budgets.output, 'passing');
+const budgetFailed = count(budgets.output, 'failing') + (budgets.code !== 0 && count(budgets.output, 'failing') === 0 ? 1 : 0);
+totals.passed += budgetPassed;
+totals.failed += budgetFailed;
+
+console.log(`\nunit: ${unitPassed} passed, ${unitFailed} failed; integration: ${intPassed} passed, ${intFailed} failed; budgets: ${budgetPassed} passed, ${budgetFailed} failed`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exitCode = totals.failed > 0 ? 1 : 0;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, closeAllEditors, webviewFrame, waitFor } from './support/host';
+import { recordFigure } from './support/perf';
 
 describe('foundation: the packaged extension in VS Code 1.100', () => {
   it('runs in VS Code 1.100 and activates without errors', async () => {
@@ -11,6 +12,9 @@ describe('foundation: the packaged extension in VS Code 1.100', () => {
     assert.equal(extension.isActive, true);
     assert.equal(extension.packageJSON.name, 'llm-lab');
     assert.equal(extension.packageJSON.publisher, 'llmlab');
+    const { activationMs } = extension.exports as { activationMs: number };
+    assert.equal(typeof activationMs, 'number');
+    recordFigure('activation time (activate() in the extension host)', activationMs, 'ms');
   });
 
   it('registers every command it contributes', async () => {
@@ -30,13 +34,13 @@ describe('foundation: the packaged extension in VS Code 1.100', () => {
 
   it('opens the lecture webview and its DOM shows the section the extension sent', async () => {
     await closeAllEditors();
-    await vscode.commands.executeCommand('llmLab.openLecture', 'gpt2');
+    await vscode.commands.executeCommand('llmLab.openLecture', 'rlhf-reward-model');
     const frame = await webviewFrame('[data-testid="section"] h1[data-section-id]');
     const id = await waitFor(() => frame.getAttribute('h1[data-section-id]', 'data-section-id'), 'section id in the DOM');
-    assert.equal(id, 'gpt2');
+    assert.equal(id, 'rlhf-reward-model');
     const repo = process.env.LLMLAB_REPO_ROOT!;
     const compiled = JSON.parse(readFileSync(join(repo, 'dist', 'content', 'lecture.en.json'), 'utf8')) as { sections: { id: string; title: string }[] };
-    const expected = compiled.sections.find((s) => s.id === 'gpt2')!.title;
+    const expected = compiled.sections.find((s) => s.id === 'rlhf-reward-model')!.title;
     assert.equal((await frame.textContent('h1[data-section-id]'))?.trim(), expected);
     const bodyText = (await frame.textContent('.section-body')) ?? '';
     assert.ok(bodyText.length > 500, `section body looks empty (${bodyText.length} characters)`);

@@ -1,0 +1,80 @@
+// Budgets that hold the product small and lazy. Prints every figure; exits 1 when one is exceeded.
+// Run after `npm run package` and the integration suite (which records the activation time in the host).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Names in a zip's central directory (no unzip binary needed). */
+function zipEntries(buffer) {
+  const eocd = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buffer.readUInt16LE(eocd + 10);
+  let offset = buffer.readUInt32LE(eocd + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    const nameLength = buffer.readUInt16LE(offset + 28);
+    const extraLength = buffer.readUInt16LE(offset + 30);
+    const commentLength = buffer.readUInt16LE(offset + 32);
+    names.push(buffer.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MB = 1024 * 1024;
+const KB = 1024;
+const results = [];
+const check = (name, ok, figure, budget) => results.push({ name, ok, figure, budget });
+
+// The .vsix: the BPE rank tables of three tokenizers (r50k 0.5 MB, cl100k 1.1 MB, o200k 2.3 MB of JS,
+// about half that zipped) dominate it; everything else is well under 1 MB.
+const vsix = join(root, 'llm-lab.vsix');
+if (!existsSync(vsix)) check('.vsix exists (run npm run package)', false, 'missing', 'present');
+else {
+  const size = statSync(vsix).size;
+  check('.vsix size', size <= 6 * MB, `${(size / MB).toFixed(2)} MB`, '≤ 6 MB');
+  const listing = zipEntries(readFileSync(vsix));
+  const files = listing.filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+  const forbidden = files.filter((f) => /^(src|test|bench|scripts|node_modules|\.vscode-test|out)\/|\.map$|\.ts$|^tsconfig|^\.ci/.test(f));
+  check('.vsix holds no sources, tests, maps or dependencies', forbidden.length === 0, forbidden.length ? forbidden.slice(0, 5).join(', ') : `${files.length} files`, 'none of src/ test/ *.map node_modules/');
+  check('.vsix file count', files.length <= 200, `${files.length} files`, '≤ 200');
+}
+
+const bundle = join(root, 'dist', 'extension.js');
+if (existsSync(bundle)) {
+  const size = statSync(bundle).size;
+  check('extension bundle (dist/extension.js)', size <= 1.5 * MB, `${(size / KB).toFixed(0)} KB`, '≤ 1536 KB');
+  const text = readFileSync(bundle, 'utf8');
+  check('tokenizer ranks stay out of the extension bundle', !/"pat_str":/.test(text), /"pat_str":/.test(text) ? 'inlined' : 'separate files', 'separate');
+}
+const webviewDir = join(root, 'dist', 'webview');
+if (existsSync(webviewDir)) {
+  for (const file of readdirSync(webviewDir).filter((f) => f.endsWith('.js'))) {
+    const size = statSync(join(webviewDir, file)).size;
+    check(`webview bundle ${file}`, size <= 512 * KB, `${(size / KB).toFixed(0)} KB`, '≤ 512 KB');
+  }
+}
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const eager = pkg.activationEvents.filter((e) => e === '*' || e === 'onStartupFinished');
+check('no activation at start-up', eager.length === 0, pkg.activationEvents.join(' '), 'no * / onStartupFinished');
+
+const figuresFile = join(root, 'test-results', 'host-figures.json');
+if (existsSync(figuresFile)) {
+  const figures = JSON.parse(readFileSync(figuresFile, 'utf8'));
+  const activation = figures['activation time (activate() in the extension host)'];
+  if (activation) check('activation time in the real host', activation.value <= 250, `${activation.value} ms`, '≤ 250 ms');
+  const paint = figures['lecture: script start to first paint (in webview)'];
+  if (paint) check('lecture panel: webview script start to first section paint', paint.value <= 300, `${paint.value} ms`, '≤ 300 ms');
+  const warm = figures['lecture: open command to section paint (warm)'];
+  if (warm) check('lecture panel: open command to section paint (warm)', warm.value <= 1500, `${warm.value} ms`, '≤ 1500 ms');
+}
+
+let failed = 0;
+for (const r of results) {
+  if (!r.ok) failed++;
+  console.log(`  ${r.ok ? '✔' : '✖'} ${r.name}: ${r.figure} (budget ${r.budget})`);
+}
+console.log(`\n  ${results.length - failed} passing`);
+if (failed) console.log(`  ${failed} failing`);
+process.exitCode = failed ? 1 : 0;
