@@ -19,7 +19,8 @@ export default tseslint.config(
     languageOptions: { globals: { window: 'readonly', document: 'readonly', HTMLElement: 'readonly', requestAnimationFrame: 'readonly', CSS: 'readonly', NodeFilter: 'readonly', getComputedStyle: 'readonly', navigator: 'readonly' } },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    languageOptions: { globals: { exports: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -8,6 +8,9 @@ import type { Services } from './core/services';
 import { LecturePanel } from './lecture/lecturePanel';
 import { registerLecture } from './lecture/registerLecture';
 import { registerWalkthrough } from './walkthrough/registerWalkthrough';
+import { registerGlossary } from './glossary/registerGlossary';
+import { registerLessons } from './lessons/registerLessons';
+import { registerLlm } from './llm/llmService';
 
 /** Builds the services and registers each capability; nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): { services: Services; activationMs: number } {
@@ -22,6 +25,10 @@ export function activate(context: vscode.ExtensionContext): { services: Services
 
   const lecture = registerLecture(services, progress);
   registerWalkthrough(services, progress);
+  registerGlossary(services);
+  const lessons = registerLessons(services);
+  LecturePanel.widgetHandler = lessons.widgetHandler;
+  registerLlm(services);
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -31,10 +31,27 @@ export class ProgressStore extends Disposable implements ProgressReporter {
   }
 
   record(event: ProgressEvent): void {
+    if (this.isRepeat(event)) return;
     this.state = applyProgress(this.state, event);
     void this.memento.update(STORAGE_KEY, this.state);
     this.publishContextKeys();
     this.changed.fire(this.state);
+  }
+
+  /** Hovers and widget use repeat all the time; only the first one changes anything worth a write. */
+  private isRepeat(event: ProgressEvent): boolean {
+    switch (event.kind) {
+      case 'termHovered':
+        return event.termId in this.state.terms;
+      case 'widgetUsed':
+        return event.widgetId in this.state.widgets;
+      case 'sectionRead':
+        return event.sectionId in this.state.sections && this.state.lastSectionId === event.sectionId;
+      case 'modelConnected':
+        return this.state.modelConnectedAt !== undefined;
+      default:
+        return false;
+    }
   }
 
   async reset(): Promise<void> {

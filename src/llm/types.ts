@@ -76,6 +76,8 @@ export interface ChatProvider {
   readonly id: ProviderId;
   /** Human label, e.g. "Ollama (127.0.0.1:11434)". */
   readonly label: string;
+  /** For the status bar, e.g. "Ollama", "LM Studio", "api.openai.com". */
+  readonly shortLabel?: string;
   readonly baseUrl?: string;
   /** The model used when a request names none. */
   readonly defaultModel?: string;

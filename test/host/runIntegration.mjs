@@ -29,9 +29,9 @@ function packageVsix() {
   return vsix;
 }
 
-function packageRunner() {
-  const dir = join(root, 'test', 'host', 'runner-extension');
-  const out = join(root, '.vscode-test', 'llm-lab-test-runner.vsix');
+function packageRunner(name = 'runner-extension') {
+  const dir = join(root, 'test', 'host', name);
+  const out = join(root, '.vscode-test', `llm-lab-test-${name}.vsix`);
   mkdirSync(join(root, '.vscode-test'), { recursive: true });
   const newest = Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
   if (!existsSync(out) || statSync(out).mtimeMs < newest) {
@@ -63,7 +63,9 @@ async function compileTests() {
 }
 
 const suites = [
-  { name: 'main', match: (f) => !/\.(restricted|zh)\.test\.js$/.test(f), trust: true },
+  { name: 'main', match: (f) => !/\.(restricted|zh|reload\d)\.test\.js$/.test(f), trust: true },
+  // Two phases in one browser session with a real window reload between them (the runner reloads).
+  { name: 'reload', match: (f) => /\.reload\d\.test\.js$/.test(f), trust: true, phased: true },
   { name: 'restricted', match: (f) => /\.restricted\.test\.js$/.test(f), trust: false },
   { name: 'zh', match: (f) => /\.zh\.test\.js$/.test(f), trust: true, locale: 'zh-cn' },
 ];
@@ -74,6 +76,20 @@ async function runSuite(suite, files, vsix, runnerVsix) {
   cpSync(join(root, 'sample-workspace'), workspace, { recursive: true });
   installExtension(dataDir, vsix);
   installExtension(dataDir, runnerVsix);
+  if (suite.locale) {
+    // The offline host has no real language pack; an empty one plus its languagepacks.json entry is enough
+    // for VS Code to run with the zh-cn display language (extensions then read package.nls.zh-cn.json).
+    installExtension(dataDir, packageRunner('zh-langpack'));
+    const packDir = readdirSync(join(dataDir, 'ext')).find((d) => d.startsWith('llmlab.llm-lab-test-langpack'));
+    writeFileSync(join(dataDir, 'user', 'languagepacks.json'), JSON.stringify({
+      [suite.locale]: {
+        hash: 'llmlabtestpack1',
+        extensions: [{ extensionIdentifier: { id: 'llmlab.llm-lab-test-langpack-zh-cn' }, version: '0.0.1' }],
+        translations: { vscode: join(dataDir, 'ext', packDir, 'translations', 'main.i18n.json') },
+        label: '中文(简体)',
+      },
+    }));
+  }
   const resultsPath = join(dataDir, 'results.json');
   const logPath = join(dataDir, 'tests.log');
   writeFileSync(logPath, '');
@@ -81,7 +97,9 @@ async function runSuite(suite, files, vsix, runnerVsix) {
   const env = {
     LLMLAB_TEST_RESULTS: resultsPath,
     LLMLAB_TEST_LOG: logPath,
-    LLMLAB_TEST_FILES: files.join(','),
+    LLMLAB_TEST_FILES: suite.phased
+      ? [...new Set(files.map((f) => f.match(/\.reload(\d)\.test\.js$/)[1]))].sort().map((n) => files.filter((f) => f.endsWith(`.reload${n}.test.js`)).join(',')).join('|')
+      : files.join(','),
     LLMLAB_MOCHA: join(root, 'node_modules', 'mocha'),
     LLMLAB_CDP_PORT: String(cdpPort),
     LLMLAB_REPO_ROOT: root,

@@ -1,31 +1,60 @@
-// Test-runner extension: when LLMLAB_TEST_RESULTS is set, runs mocha over LLMLAB_TEST_FILES inside the
-// real extension host and writes a JSON summary (every failure with its message) to that path.
+// Test-runner extension (tests only, never shipped): when LLMLAB_TEST_RESULTS is set, runs mocha over
+// LLMLAB_TEST_FILES inside the real extension host and writes a JSON summary (every failure with its
+// message) to that path. Files may come in phases separated by "|": after each phase but the last the
+// window reloads (a real "Developer: Reload Window") and the next phase runs in the new extension host.
 const fs = require('fs');
+const vscode = require('vscode');
 
 function activate() {
   const resultsPath = process.env.LLMLAB_TEST_RESULTS;
   if (!resultsPath) return;
-  const files = (process.env.LLMLAB_TEST_FILES || '').split(',').filter(Boolean);
+  const phases = (process.env.LLMLAB_TEST_FILES || '').split('|').map((p) => p.split(',').filter(Boolean));
+  let phase = 0;
+  while (phase < phases.length && fs.existsSync(`${resultsPath}.phase${phase}.json`)) phase++;
+  if (phase >= phases.length) return;
   const logPath = process.env.LLMLAB_TEST_LOG;
   const say = (line) => {
     if (logPath) fs.appendFileSync(logPath, line + '\n');
   };
   // Let the workbench settle so the first test does not race the window's own start-up.
-  setTimeout(() => run(files, resultsPath, say), Number(process.env.LLMLAB_TEST_DELAY_MS || 1500));
+  setTimeout(() => run(phases, phase, resultsPath, say), Number(process.env.LLMLAB_TEST_DELAY_MS || 1500));
 }
 
-function run(files, resultsPath, say) {
+function merge(resultsPath, upTo, current) {
+  const all = { passes: 0, failures: 0, pending: 0, tests: [], failuresDetail: [], error: null };
+  const parts = [];
+  for (let i = 0; i < upTo; i++) parts.push(JSON.parse(fs.readFileSync(`${resultsPath}.phase${i}.json`, 'utf8')));
+  parts.push(current);
+  for (const p of parts) {
+    all.passes += p.passes;
+    all.failures += p.failures;
+    all.pending += p.pending;
+    all.tests.push(...p.tests);
+    all.failuresDetail.push(...p.failuresDetail);
+    all.error = all.error || p.error;
+  }
+  return all;
+}
+
+function run(phases, phase, resultsPath, say) {
   const results = { passes: 0, failures: 0, pending: 0, tests: [], failuresDetail: [], error: null };
+  const finish = () => {
+    if (phase < phases.length - 1) {
+      fs.writeFileSync(`${resultsPath}.phase${phase}.json`, JSON.stringify(results, null, 2));
+      say(`  … reloading the window for phase ${phase + 2}`);
+      setTimeout(() => vscode.commands.executeCommand('workbench.action.reloadWindow'), 300);
+    } else {
+      fs.writeFileSync(resultsPath, JSON.stringify(merge(resultsPath, phase, results), null, 2));
+    }
+  };
   try {
     const mochaModule = require(process.env.LLMLAB_MOCHA);
     const Mocha = mochaModule.default || mochaModule.Mocha || mochaModule;
     const mocha = new Mocha({ ui: 'bdd', timeout: Number(process.env.LLMLAB_TEST_TIMEOUT_MS || 30000), color: false });
     const grep = process.env.LLMLAB_TEST_GREP;
     if (grep) mocha.grep(grep);
-    for (const file of files) mocha.addFile(file);
-    const runner = mocha.run(() => {
-      fs.writeFileSync(resultsPath, JSON.stringify(results, null, 2));
-    });
+    for (const file of phases[phase]) mocha.addFile(file);
+    const runner = mocha.run(finish);
     runner.on('pass', (test) => {
       results.passes++;
       results.tests.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration });
@@ -44,7 +73,7 @@ function run(files, resultsPath, say) {
     });
   } catch (error) {
     results.error = String((error && error.stack) || error);
-    fs.writeFileSync(resultsPath, JSON.stringify(results, null, 2));
+    finish();
   }
 }
 

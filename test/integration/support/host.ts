@@ -66,7 +66,13 @@ export async function webviewFrame(selector: string, timeoutMs = 15000): Promise
   );
 }
 
+/** Closes every editor without a "save?" dialog: dirty documents (untitled test documents) are reverted first. */
 export async function closeAllEditors(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (!doc.isDirty || doc.isClosed) continue;
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 

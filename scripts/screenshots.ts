@@ -1,0 +1,149 @@
+// npm run screenshots — drives the real host (code-server + headless Chromium) with Playwright, like a person:
+// command palette, clicks, hovers. Writes docs/screenshots/*.png (light and dark, English and Chinese).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { ModelServer } from '../test/server/modelServer';
+
+const root = join(__dirname, '..');
+const out = join(root, 'docs', 'screenshots');
+
+interface HostKit {
+  ensureCodeServer(): string;
+  installExtension(dataDir: string, vsix: string): void;
+  startCodeServer(o: Record<string, unknown>): Promise<{ url: string; stop(): void }>;
+  launchBrowser(o?: Record<string, unknown>): Promise<import('playwright-core').Browser>;
+}
+
+async function palette(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+  await page.keyboard.type(command, { delay: 10 });
+  await page.waitForTimeout(400);
+  await page.keyboard.press('Enter');
+}
+
+async function frameWith(page: Page, selector: string, timeoutMs = 20000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // detached
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no frame with ${selector}`);
+}
+
+async function session(kit: HostKit, server: ModelServer, name: string, theme: string, lang: 'en' | 'zh-cn', shots: (page: Page) => Promise<void>): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), `llmlab-shots-${name}-`));
+  const workspace = join(dataDir, 'workspace');
+  cpSync(join(root, 'sample-workspace'), workspace, { recursive: true });
+  kit.installExtension(dataDir, join(root, 'llm-lab.vsix'));
+  const host = await kit.startCodeServer({
+    dataDir,
+    workspace,
+    settings: {
+      'workbench.colorTheme': theme,
+      'llmLab.language': lang,
+      'llmLab.provider': 'openai-compatible',
+      'llmLab.baseUrl': server.baseUrl,
+      'editor.minimap.enabled': false,
+      'workbench.activityBar.location': 'default',
+    },
+  });
+  const browser = await kit.launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1 });
+    await page.goto(host.url, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.waitForTimeout(2500);
+    await shots(page);
+  } finally {
+    await browser.close();
+    host.stop();
+    setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 2000).unref();
+  }
+}
+
+async function lecture(page: Page, file: string, sectionTitle: RegExp): Promise<void> {
+  await palette(page, '>LLM Lab: Open Lecture');
+  const frame = await frameWith(page, 'h1[data-section-id]');
+  const item = frame.locator('.toc-item', { hasText: sectionTitle }).first();
+  await item.click();
+  await frame.waitForSelector('h1[data-section-id="rlhf-reward-model"]', { timeout: 10000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(out, file) });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  const kit = (await import(join(root, 'test', 'host', 'hostKit.mjs'))) as HostKit;
+  kit.ensureCodeServer();
+  if (!existsSync(join(root, 'llm-lab.vsix')) || process.argv.includes('--package')) {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { stdio: 'inherit' });
+  }
+  const server = await ModelServer.start();
+  try {
+    await session(kit, server, 'dark-en', 'Default Dark Modern', 'en', async (page) => {
+      await lecture(page, 'lecture-dark-en.png', /reward model/i);
+      // a glossary hover in the sample notes
+      await page.keyboard.press('Control+P');
+      await page.keyboard.type('notes-en.md', { delay: 10 });
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.monaco-editor .view-lines', { timeout: 10000 });
+      await page.waitForTimeout(1500);
+      const term = page.locator('.monaco-editor .view-line span', { hasText: 'RLHF' }).first();
+      await term.hover();
+      await page.waitForSelector('.monaco-hover:not(.hidden)', { timeout: 10000 });
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: join(out, 'hover.png') });
+      await page.mouse.move(5, 5);
+      // the playground: standard vs chain-of-thought
+      await palette(page, '>LLM Lab: Run Demo');
+      await page.waitForTimeout(600);
+      await page.keyboard.type('chain-of-thought vs', { delay: 10 });
+      await page.waitForTimeout(400);
+      await page.keyboard.press('Enter');
+      const playground = await frameWith(page, '[data-testid="run-button"]');
+      await playground.waitForSelector('[data-testid^="verdict-"]', { timeout: 30000 });
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: join(out, 'playground-cot.png') });
+      // the tokenizer
+      await palette(page, '>LLM Lab: Show Tokens');
+      await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+      await page.keyboard.type('ChatGPT learns from human feedback. 思维链让模型一步一步地推理。', { delay: 5 });
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(2500);
+      await page.screenshot({ path: join(out, 'tokenizer.png') });
+      // the walkthrough
+      await palette(page, '>LLM Lab: Open Walkthrough');
+      await page.waitForSelector('.getting-started-step', { timeout: 15000 });
+      await page.waitForTimeout(1200);
+      await page.screenshot({ path: join(out, 'walkthrough.png') });
+    });
+    await session(kit, server, 'light-en', 'Default Light Modern', 'en', async (page) => {
+      await lecture(page, 'lecture-light-en.png', /reward model/i);
+    });
+    await session(kit, server, 'dark-zh', 'Default Dark Modern', 'zh-cn', async (page) => {
+      await lecture(page, 'lecture-dark-zh.png', /奖励模型/);
+    });
+    await session(kit, server, 'light-zh', 'Default Light Modern', 'zh-cn', async (page) => {
+      await lecture(page, 'lecture-light-zh.png', /奖励模型/);
+    });
+  } finally {
+    await server.close();
+  }
+  console.log(`screenshots written to ${out}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

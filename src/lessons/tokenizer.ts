@@ -1,0 +1,206 @@
+/**
+ * Real BPE tokenization through js-tiktoken: r50k_base (GPT-2, GPT-3), cl100k_base (GPT-3.5/GPT-4),
+ * o200k_base (GPT-4o). Rank tables are big (0.5–2.3 MB of JS each), so each is imported on first use of its
+ * encoding, never at activation; esbuild still bundles them because the import specifiers are literals.
+ *
+ * Token texts join back to the input exactly. A byte-level BPE token is a run of UTF-8 bytes, and a token
+ * may end in the middle of a character (r50k splits most Chinese characters into 2–3 byte tokens). We never
+ * decode a token on its own: from each token's byte length we walk the input's UTF-8 and cut it where token
+ * boundaries fall on character boundaries. When a boundary falls inside a character, the tokens up to the
+ * next character boundary form one group: the group's text sits on its first token, the others get '' and
+ * every token of a group carries its bytes in hex (`bytes`), so count and ids stay exact.
+ */
+import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
+import { DEFAULT_ENCODING, ENCODINGS, isEncodingName, type EncodingName } from './tokenizerInfo';
+
+export { DEFAULT_ENCODING, ENCODING_INFO, ENCODINGS, isEncodingName, SAMPLE_PAIR } from './tokenizerInfo';
+export type { EncodingName } from './tokenizerInfo';
+
+export interface Token {
+  id: number;
+  text: string;
+  /** Only for tokens that split a UTF-8 character: this token's bytes, e.g. "e4 bd". */
+  bytes?: string;
+}
+
+export interface TokenizeResult {
+  encoding: EncodingName;
+  count: number;
+  tokens: Token[];
+}
+
+interface LoadedEncoding {
+  tiktoken: Tiktoken;
+  /** id → byte length of the token (0 for ids that are not plain tokens). */
+  byteLength: Uint16Array;
+}
+
+type RanksModule = { default: TiktokenBPE };
+
+const loaders: Record<EncodingName, () => Promise<RanksModule>> = {
+  r50k_base: () => import('js-tiktoken/ranks/r50k_base'),
+  cl100k_base: () => import('js-tiktoken/ranks/cl100k_base'),
+  o200k_base: () => import('js-tiktoken/ranks/o200k_base'),
+};
+
+const cache = new Map<EncodingName, Promise<LoadedEncoding>>();
+
+/** Loads (once) and returns the encoder; the first call per encoding imports its rank table. */
+export function loadEncoding(encoding: EncodingName): Promise<LoadedEncoding> {
+  let loaded = cache.get(encoding);
+  if (!loaded) {
+    loaded = loaders[encoding]().then((mod) => {
+      const ranks = mod.default;
+      return { tiktoken: new Tiktoken(ranks), ...byteTables(ranks.bpe_ranks) };
+    });
+    loaded.catch(() => cache.delete(encoding));
+    cache.set(encoding, loaded);
+  }
+  return loaded;
+}
+
+export function isEncodingLoaded(encoding: EncodingName): boolean {
+  return cache.has(encoding);
+}
+
+/**
+ * Byte lengths from the public rank table ("! <offset> <base64 token> <base64 token> …" per line), read
+ * from base64 lengths alone, so we depend on no internals of js-tiktoken.
+ */
+function byteTables(bpeRanks: string): Pick<LoadedEncoding, 'byteLength'> {
+  const lengths: number[] = [];
+  for (const line of bpeRanks.split('\n')) {
+    if (!line) continue;
+    const parts = line.split(' ');
+    const offset = Number.parseInt(parts[1], 10);
+    for (let i = 2; i < parts.length; i++) {
+      const b64 = parts[i];
+      const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+      const len = (b64.length / 4) * 3 - padding;
+      lengths[offset + i - 2] = len;
+    }
+  }
+  const byteLength = new Uint16Array(lengths.length);
+  for (let i = 0; i < lengths.length; i++) byteLength[i] = lengths[i] ?? 0;
+  return { byteLength };
+}
+
+/** Raw ids, exactly as js-tiktoken gives them; special-token text such as <|endoftext|> is ordinary text here. */
+export function encodeIds(loaded: LoadedEncoding, text: string): number[] {
+  return loaded.tiktoken.encode(text, [], []);
+}
+
+/** UTF-8 length of the UTF-16 code unit(s) at i, and how many code units that character takes. */
+function utf8At(text: string, i: number): [bytes: number, units: number] {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return [1, 1];
+  if (c < 0x800) return [2, 1];
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return [4, 2];
+  }
+  return [3, 1]; // BMP, or a lone surrogate (encoded as U+FFFD, also 3 bytes)
+}
+
+const utf8 = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+let scratch = new Uint8Array(64);
+
+/** Hex bytes of each token of a group, cut from the group's own UTF-8 by the tokens' byte lengths. */
+function labelGroupBytes(loaded: LoadedEncoding, tokens: Token[], from: number, to: number, groupText: string): void {
+  if (scratch.length < groupText.length * 3) scratch = new Uint8Array(groupText.length * 3);
+  utf8.encodeInto(groupText, scratch);
+  let offset = 0;
+  for (let g = from; g <= to; g++) {
+    const end = offset + loaded.byteLength[tokens[g].id];
+    let hex = HEX[scratch[offset]];
+    for (let i = offset + 1; i < end; i++) hex += ' ' + HEX[scratch[i]];
+    tokens[g].bytes = hex;
+    offset = end;
+  }
+}
+
+/** Tokenizes with an already loaded encoding (synchronous; what tokenize() and the bench call). */
+export function tokenizeWith(loaded: LoadedEncoding, encoding: EncodingName, text: string): TokenizeResult {
+  const ids = encodeIds(loaded, text);
+  return { encoding, count: ids.length, tokens: tokensFromIds(loaded, ids, text) };
+}
+
+/** Pairs each id with its exact slice of `text` (see the header comment for split characters). */
+export function tokensFromIds(loaded: LoadedEncoding, ids: readonly number[], text: string): Token[] {
+  const tokens: Token[] = new Array(ids.length);
+  let pos = 0; // UTF-16 index of the next unconsumed character
+  let carry = 0; // bytes of the character at `pos` already covered by the current group
+  let groupStart = -1; // first token of an open group (a token boundary fell inside a character)
+  let groupText = pos;
+  for (let t = 0; t < ids.length; t++) {
+    let need = loaded.byteLength[ids[t]] + carry;
+    const start = pos;
+    while (need > 0 && pos < text.length) {
+      const [bytes, units] = utf8At(text, pos);
+      if (need < bytes) break;
+      need -= bytes;
+      pos += units;
+    }
+    if (need > 0 && pos < text.length) {
+      // Ends inside the character at `pos`: open (or extend) a group.
+      if (groupStart < 0) {
+        groupStart = t;
+        groupText = start;
+      }
+      carry = need;
+      tokens[t] = { id: ids[t], text: '' };
+      continue;
+    }
+    carry = 0;
+    if (groupStart >= 0) {
+      tokens[t] = { id: ids[t], text: '' };
+      tokens[groupStart].text = text.slice(groupText, pos);
+      labelGroupBytes(loaded, tokens, groupStart, t, tokens[groupStart].text);
+      groupStart = -1;
+    } else {
+      tokens[t] = { id: ids[t], text: text.slice(start, pos) };
+    }
+  }
+  if (groupStart >= 0) {
+    tokens[groupStart].text = text.slice(groupText);
+    labelGroupBytes(loaded, tokens, groupStart, ids.length - 1, tokens[groupStart].text);
+  }
+  return tokens;
+}
+
+export async function tokenize(text: string, encoding: EncodingName = DEFAULT_ENCODING): Promise<TokenizeResult> {
+  if (typeof text !== 'string') throw new TypeError('text must be a string');
+  if (!isEncodingName(encoding)) throw new RangeError(`unknown encoding "${String(encoding)}" (use ${ENCODINGS.join(', ')})`);
+  return tokenizeWith(await loadEncoding(encoding), encoding, text);
+}
+
+export interface EncodingComparison {
+  encoding: EncodingName;
+  en: number;
+  zh: number;
+  /** zh tokens / en tokens (0 when the English side is empty). */
+  ratio: number;
+  /** Characters per token for each side. */
+  enCharsPerToken: number;
+  zhCharsPerToken: number;
+}
+
+/** The same sentence in English and Chinese, token counts under each encoding. */
+export async function compareEnZh(en: string, zh: string, encodings: readonly EncodingName[] = ENCODINGS): Promise<EncodingComparison[]> {
+  const rows: EncodingComparison[] = [];
+  for (const encoding of encodings) {
+    const loaded = await loadEncoding(encoding);
+    const enCount = encodeIds(loaded, en).length;
+    const zhCount = encodeIds(loaded, zh).length;
+    rows.push({
+      encoding,
+      en: enCount,
+      zh: zhCount,
+      ratio: enCount ? zhCount / enCount : 0,
+      enCharsPerToken: enCount ? [...en].length / enCount : 0,
+      zhCharsPerToken: zhCount ? [...zh].length / zhCount : 0,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,302 @@
+import { t } from '../core/l10n';
+import { cancelledError, createLlmError, ErrorContext, errorFromNetwork, errorFromResponse, timeoutError } from './errors';
+import { parseRetryAfter, retryDelay, sleep } from './retry';
+import { LlmError, StreamEvent } from './types';
+
+export interface HttpClientOptions {
+  /** llmLab.requestTimeoutSeconds: time to the first byte and longest silence between chunks. */
+  timeoutMs: () => number;
+  /** The API key and the one origin it may be sent to (the configured baseUrl's). */
+  credentials?: () => { apiKey?: string; origin?: string };
+  /** One line per request (method, URL, status, timings); never headers or bodies. */
+  log?: (line: string) => void;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  signal: AbortSignal;
+  accept?: string;
+  /** Overrides the client's timeout (auto-detect probes use a short one). */
+  timeoutMs?: number;
+  /** false: never attach the API key (probes). */
+  auth?: boolean;
+  ctx?: ErrorContext;
+}
+
+export type RetryEvent = Extract<StreamEvent, { type: 'retry' }>;
+
+/** Aborts the request after `ms` of silence; paused while the consumer holds a chunk. */
+class Watchdog {
+  phase: 'firstByte' | 'idle' = 'firstByte';
+  fired: 'firstByte' | 'idle' | undefined;
+  paused = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(ms: number, private readonly onFire: () => void) {
+    this.timer = setTimeout(() => this.fire(), ms);
+  }
+
+  private fire(): void {
+    if (this.paused) {
+      this.timer.refresh();
+      return;
+    }
+    this.fired = this.phase;
+    this.onFire();
+  }
+
+  kick(): void {
+    this.timer.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** `${base}/${path}` without doubled slashes. */
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+export function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API key goes only to the configured origin, only in the Authorization header. */
+export function authorizationFor(url: string, credentials: { apiKey?: string; origin?: string } | undefined): string | undefined {
+  if (!credentials?.apiKey || !credentials.origin) return undefined;
+  return originOf(url) === originOf(credentials.origin) ? `Bearer ${credentials.apiKey}` : undefined;
+}
+
+/** An open HTTP response whose body is read under the idle watchdog; closing it aborts the socket. */
+export class HttpResponse {
+  private released = false;
+  private bytes = 0;
+
+  constructor(
+    private readonly res: Response,
+    readonly url: string,
+    private readonly method: string,
+    private readonly started: number,
+    private readonly controller: AbortController,
+    private readonly watchdog: Watchdog,
+    private readonly userSignal: AbortSignal,
+    private readonly onAbort: () => void,
+    private readonly ctx: ErrorContext,
+    private readonly log?: (line: string) => void,
+  ) {
+    watchdog.phase = 'idle';
+    watchdog.kick();
+  }
+
+  get status(): number {
+    return this.res.status;
+  }
+  get ok(): boolean {
+    return this.res.ok;
+  }
+  get headers(): Headers {
+    return this.res.headers;
+  }
+  get contentType(): string {
+    return this.res.headers.get('content-type') ?? '';
+  }
+
+  /** The body as it arrives. Stopping early (break, error) closes the connection. */
+  async *chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    const body = this.res.body;
+    if (!body) {
+      this.release(true);
+      return;
+    }
+    const reader = body.getReader();
+    let complete = false;
+    try {
+      for (;;) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          throw this.failure(error);
+        }
+        if (result.done) {
+          complete = true;
+          return;
+        }
+        this.bytes += result.value.byteLength;
+        this.watchdog.kick();
+        this.watchdog.paused = true;
+        try {
+          yield result.value;
+        } finally {
+          this.watchdog.paused = false;
+          this.watchdog.kick();
+        }
+      }
+    } finally {
+      if (!complete) this.controller.abort();
+      this.release(complete);
+    }
+  }
+
+  /** The whole body as text (error bodies, non-streamed JSON), at most `limit` bytes kept. */
+  async text(limit = 8 * 1024 * 1024): Promise<string> {
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of this.chunks()) {
+      if (text.length < limit) text += decoder.decode(chunk, { stream: true });
+    }
+    return text + decoder.decode();
+  }
+
+  /** Closes the connection if the body was not read to the end. */
+  close(): void {
+    if (!this.released) {
+      this.controller.abort();
+      this.release(false);
+    }
+  }
+
+  private failure(error: unknown): LlmError {
+    if (this.userSignal.aborted) return cancelledError(this.ctx);
+    if (this.watchdog.fired) return timeoutError(this.watchdog.fired, this.ctx);
+    return errorFromNetwork(error, this.ctx, true);
+  }
+
+  private release(complete: boolean): void {
+    if (this.released) return;
+    this.released = true;
+    this.watchdog.stop();
+    this.userSignal.removeEventListener('abort', this.onAbort);
+    const ms = Math.round(performance.now() - this.started);
+    this.log?.(`${this.method} ${this.url} ${this.status}: ${this.bytes} bytes in ${ms} ms${complete ? '' : ' (closed by LLM Lab)'}`);
+  }
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** fetch with our own timeouts, cancellation, key scoping, retries and error mapping. */
+export class HttpClient {
+  constructor(private readonly options: HttpClientOptions) {}
+
+  get timeoutMs(): number {
+    return this.options.timeoutMs();
+  }
+
+  /** One attempt. Resolves for any HTTP status; rejects with LlmError for network failures, timeouts and abort. */
+  async open(request: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs();
+    const ctx: ErrorContext = { ...request.ctx, url: request.url, timeoutMs };
+    if (!originOf(request.url)) throw createLlmError({ kind: 'invalidInput', reason: 'badUrl', serverMessage: request.url });
+    if (request.signal.aborted) throw cancelledError(ctx);
+    const started = performance.now();
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    const watchdog = new Watchdog(timeoutMs, () => controller.abort());
+    const credentials = request.auth === false ? undefined : this.options.credentials?.();
+    let url = request.url;
+    let method: string = request.method;
+    let body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    try {
+      // Redirects are followed by hand so the key is re-checked against every hop's origin.
+      for (let hop = 0; ; hop++) {
+        const headers: Record<string, string> = { Accept: request.accept ?? 'application/json' };
+        if (body !== undefined) headers['Content-Type'] = 'application/json';
+        const authorization = authorizationFor(url, credentials);
+        if (authorization) headers.Authorization = authorization;
+        const res = await fetch(url, { method, headers, body, signal: controller.signal, redirect: 'manual' });
+        const location = res.headers.get('location');
+        if (REDIRECTS.has(res.status) && location && hop < 5) {
+          void res.body?.cancel().catch(() => undefined);
+          this.options.log?.(`${method} ${url} ${res.status} → ${location}`);
+          url = new URL(location, url).href;
+          if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+            method = 'GET';
+            body = undefined;
+          }
+          continue;
+        }
+        this.options.log?.(`${method} ${url} ${res.status} after ${Math.round(performance.now() - started)} ms`);
+        return new HttpResponse(res, url, method, started, controller, watchdog, request.signal, onAbort, { ...ctx, url, hasKey: !!credentials?.apiKey }, this.options.log);
+      }
+    } catch (error) {
+      watchdog.stop();
+      request.signal.removeEventListener('abort', onAbort);
+      let failure: LlmError;
+      if (error instanceof LlmError) failure = error;
+      else if (request.signal.aborted) failure = cancelledError(ctx);
+      else if (watchdog.fired) failure = timeoutError(watchdog.fired, ctx);
+      else failure = errorFromNetwork(error, ctx);
+      this.options.log?.(`${method} ${url} failed after ${Math.round(performance.now() - started)} ms: ${failure.kind}${failure.details.reason ? ` (${failure.details.reason})` : ''}`);
+      throw failure;
+    }
+  }
+
+  /**
+   * Sends until a 2xx arrives: 429/503 are retried as retryDelay() allows, each retry announced as a
+   * 'retry' event before the wait; any other status becomes the matching LlmError.
+   * Use with `yield*` inside a provider's chat generator.
+   */
+  async *send(request: HttpRequest): AsyncGenerator<RetryEvent, HttpResponse, undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.open(request);
+      if (response.ok) return response;
+      const error = await this.errorOf(response, request.ctx);
+      const wait = retryDelay(error, attempt);
+      if (wait === undefined) throw error;
+      this.options.log?.(`retrying ${request.url} in ${wait} ms (HTTP ${response.status})`);
+      yield { type: 'retry', attempt: attempt + 1, waitMs: wait, reason: error.message };
+      try {
+        await sleep(wait, request.signal);
+      } catch {
+        throw cancelledError({ ...request.ctx, url: request.url });
+      }
+    }
+  }
+
+  /** GET (with retries) and parse JSON. */
+  async getJson(request: Omit<HttpRequest, 'method'>): Promise<unknown> {
+    const iterator = this.send({ ...request, method: 'GET' });
+    let step = await iterator.next();
+    while (!step.done) step = await iterator.next();
+    const response = step.value;
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw createLlmError({
+        kind: 'badResponse',
+        host: new URL(response.url).host,
+        what: t('a body that is not JSON ({0})', text.trim().slice(0, 60) || t('empty')),
+      });
+    }
+  }
+
+  /** The error a non-2xx response stands for (reads and closes its body). */
+  async errorOf(response: HttpResponse, ctx: ErrorContext = {}): Promise<LlmError> {
+    const retryAfterMs = parseRetryAfter(response.headers);
+    let body = '';
+    try {
+      body = await response.text(64 * 1024);
+    } catch (error) {
+      if (error instanceof LlmError && error.kind === 'cancelled') throw error;
+    }
+    const credentials = this.options.credentials?.();
+    const hasKey = !!authorizationFor(response.url, credentials);
+    const error = errorFromResponse(response.status, body, { ...ctx, url: response.url, contentType: response.contentType, retryAfterMs, hasKey });
+    if (retryAfterMs !== undefined) error.details.retryAfterMs = retryAfterMs;
+    error.details.status = response.status;
+    return error;
+  }
+}

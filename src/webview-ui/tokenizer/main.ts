@@ -1,0 +1,48 @@
+// The tokenizer panel's webview: one tokenizer widget, fed by llmLab.tokenize.
+import { setLanguage, t } from '../../core/l10n';
+import type { FromTokenizerWebview, ToTokenizerWebview, TokenizerInit } from '../../webview/tokenizerMessages';
+import { createWidgetRequester } from '../../webview/widgetMessages';
+import { initialData, vscodeApi } from '../shared/vscodeApi';
+import { mountTokenizer } from '../widgets/tokenizer';
+
+interface SavedState {
+  widget?: unknown;
+}
+
+const vscode = vscodeApi<SavedState>();
+const post = (message: FromTokenizerWebview): void => vscode.postMessage(message);
+const init = initialData<TokenizerInit>();
+setLanguage(init.lang, init.strings);
+document.documentElement.lang = init.lang;
+
+const requester = createWidgetRequester((envelope) => post(envelope));
+const app = document.getElementById('app')!;
+app.classList.add('tokenizer-panel');
+
+function mount(initial?: { text: string; encoding: TokenizerInit['encoding'] }): void {
+  const host = document.createElement('div');
+  host.dataset.widget = 'tokenizer';
+  app.replaceChildren(host);
+  mountTokenizer(
+    host,
+    {
+      lang: init.lang,
+      t,
+      request: (payload) => requester.request(payload),
+      getState: () => vscode.getState()?.widget,
+      setState: (widget) => vscode.setState({ ...(vscode.getState() ?? {}), widget }),
+      onUsed: () => post({ type: 'widgetUsed', id: 'tokenizer' }),
+    },
+    initial,
+  );
+}
+
+window.addEventListener('message', (event: MessageEvent<ToTokenizerWebview>) => {
+  const message = event.data;
+  if (requester.handleMessage(message)) return;
+  if (message?.type === 'show') mount({ text: message.text, encoding: message.encoding });
+});
+
+// A restored panel keeps what the reader typed; a new one shows the text it was opened with.
+mount(vscode.getState()?.widget || !init.text ? undefined : { text: init.text, encoding: init.encoding });
+post({ type: 'ready' });

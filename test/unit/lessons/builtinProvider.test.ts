@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { BuiltinProvider, builtinLang } from '../../../src/lessons/builtinProvider';
+import { NgramModel, ngramTokens, trainLanguageModel } from '../../../src/lessons/ngramModel';
+import { createNgramSource, staticNgramSource } from '../../../src/lessons/ngramSource';
+import { LlmError, type ChatRequest, type StreamEvent } from '../../../src/llm/types';
+
+const en = new NgramModel(trainLanguageModel(['the cat sat on the mat.', 'the cat ate the fish.', 'a dog sat on the log.'].map(ngramTokens)));
+const zh = new NgramModel(trainLanguageModel(['我喜欢语言模型。', '语言模型预测下一个字。'].map(ngramTokens)));
+const provider = new BuiltinProvider(staticNgramSource({ en, 'zh-cn': zh }), () => 'en');
+
+async function collect(request: ChatRequest, signal = new AbortController().signal): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  for await (const event of provider.chat(request, signal)) events.push(event);
+  return events;
+}
+
+describe('built-in provider (n-gram model as a ChatProvider)', () => {
+  it('continues the last user message, one text event per token, then usage and done', async () => {
+    const events = await collect({ messages: [{ role: 'system', content: 'ignored' }, { role: 'user', content: 'the cat' }], temperature: 0, maxTokens: 3 });
+    const text = events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text);
+    assert.deepEqual(text, [' sat', ' on', ' the']);
+    const done = events.at(-1)!;
+    assert.equal(done.type, 'done');
+    assert.equal((done as { finishReason: string }).finishReason, 'length');
+    assert.equal((done as { model: string }).model, 'ngram-en');
+    assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', promptTokens: 2, completionTokens: 3, totalTokens: 5 });
+  });
+
+  it('emits logprobs with the top alternatives per generated token when asked', async () => {
+    const events = await collect({ messages: [{ role: 'user', content: 'the cat' }], temperature: 0, maxTokens: 2, logprobs: true, topLogprobs: 3 });
+    const logprobs = events.filter((e) => e.type === 'logprobs') as Extract<StreamEvent, { type: 'logprobs' }>[];
+    assert.equal(logprobs.length, 2);
+    const first = logprobs[0].tokens[0];
+    assert.equal(first.token, ' sat');
+    assert.equal(first.top.length, 3);
+    assert.equal(first.top[0].token, ' sat');
+    assert.ok(Math.abs(first.logprob - Math.log(en.probability('the cat', ' sat'))) < 1e-12);
+    assert.ok(first.top.every((alt) => alt.logprob <= 0));
+    const plain = await collect({ messages: [{ role: 'user', content: 'the cat' }], temperature: 0, maxTokens: 2 });
+    assert.equal(plain.some((e) => e.type === 'logprobs'), false);
+  });
+
+  it('a fixed seed reproduces the stream', async () => {
+    const request: ChatRequest = { messages: [{ role: 'user', content: 'the' }], temperature: 1.5, seed: 11, maxTokens: 8 };
+    assert.deepEqual((await collect(request)).filter((e) => e.type === 'text'), (await collect(request)).filter((e) => e.type === 'text'));
+  });
+
+  it('picks the Chinese model for a Chinese prompt or model name', async () => {
+    assert.equal(builtinLang(undefined, '语言', 'en'), 'zh-cn');
+    assert.equal(builtinLang('ngram-en', '语言', 'zh-cn'), 'en');
+    assert.equal(builtinLang(undefined, '', 'zh-cn'), 'zh-cn');
+    const events = await collect({ messages: [{ role: 'user', content: '语言' }], temperature: 0, maxTokens: 2 });
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join(''), '模型');
+    assert.deepEqual(await provider.listModels(new AbortController().signal), ['ngram-en', 'ngram-zh-cn']);
+  });
+
+  it('stops at a stop sequence', async () => {
+    const events = await collect({ messages: [{ role: 'user', content: 'the cat' }], temperature: 0, maxTokens: 10, stop: [' the'] });
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join(''), ' sat on');
+    assert.equal((events.at(-1) as { finishReason: string }).finishReason, 'stop');
+  });
+
+  it('throws LlmError: cancelled on abort, notFound for an unknown model, noProvider without a model file', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(collect({ messages: [{ role: 'user', content: 'the' }] }, controller.signal), (e: unknown) => e instanceof LlmError && e.kind === 'cancelled');
+    await assert.rejects(collect({ model: 'gpt-4', messages: [{ role: 'user', content: 'the' }] }), (e: unknown) => e instanceof LlmError && e.kind === 'notFound');
+    const broken = new BuiltinProvider(createNgramSource(async () => {
+      throw new Error('ENOENT');
+    }));
+    await assert.rejects(
+      (async () => {
+        for await (const _ of broken.chat({ messages: [{ role: 'user', content: 'x' }] }, new AbortController().signal)) void _;
+      })(),
+      (e: unknown) => e instanceof LlmError && e.kind === 'noProvider',
+    );
+  });
+
+  it('cancelling mid-stream stops before the next token', async () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const e of provider.chat({ messages: [{ role: 'user', content: 'the' }], temperature: 0, maxTokens: 10 }, controller.signal)) {
+          if (e.type === 'text') {
+            seen.push(e.text);
+            controller.abort();
+          }
+        }
+      })(),
+      (e: unknown) => e instanceof LlmError && e.kind === 'cancelled',
+    );
+    assert.equal(seen.length, 1);
+  });
+});
+
+describe('n-gram source (lazy model loading)', () => {
+  it('reads the file once, on first use, and builds only the language asked for', async () => {
+    let reads = 0;
+    const compact = { format: 'llm-lab-ngram', version: 1, order: 3, smoothing: 'interpolated-kneser-ney', langs: { en: trainLanguageModel([ngramTokens('the cat sat.')]) } };
+    const source = createNgramSource(async () => {
+      reads++;
+      return JSON.parse(JSON.stringify(compact));
+    });
+    assert.equal(reads, 0, 'nothing read before the first request');
+    const a = await source.model('en');
+    const b = await source.model('en');
+    assert.ok(a && a === b);
+    assert.equal(await source.model('zh-cn'), undefined);
+    assert.deepEqual(await source.languages(), ['en']);
+    assert.equal(reads, 1);
+  });
+
+  it('retries after a failed read and rejects a file of the wrong format', async () => {
+    let fail = true;
+    const source = createNgramSource(async () => {
+      if (fail) throw new Error('ENOENT');
+      return { format: 'something-else' };
+    });
+    await assert.rejects(source.model('en'), /ENOENT/);
+    fail = false;
+    await assert.rejects(source.model('en'), /format\/version mismatch/);
+  });
+});
