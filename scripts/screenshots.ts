@@ -19,7 +19,7 @@ interface HostKit {
 async function palette(page: Page, command: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
-  await page.keyboard.type(command, { delay: 10 });
+  await page.keyboard.type(command.replace(/^>/, ''), { delay: 10 });
   await page.waitForTimeout(400);
   await page.keyboard.press('Enter');
 }
@@ -62,7 +62,12 @@ async function session(kit: HostKit, server: ModelServer, name: string, theme: s
     await page.goto(host.url, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     await page.waitForTimeout(2500);
-    await shots(page);
+    try {
+      await shots(page);
+    } catch (error) {
+      await page.screenshot({ path: join(out, `failed-${name}.png`) });
+      throw error;
+    }
   } finally {
     await browser.close();
     host.stop();
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
   try {
     await session(kit, server, 'dark-en', 'Default Dark Modern', 'en', async (page) => {
       await lecture(page, 'lecture-dark-en.png', /reward model/i);
+      if (process.argv.includes('--lecture-only')) return;
       // a glossary hover in the sample notes
       await page.keyboard.press('Control+P');
       await page.keyboard.type('notes-en.md', { delay: 10 });
@@ -99,8 +105,22 @@ async function main(): Promise<void> {
       await page.keyboard.press('Enter');
       await page.waitForSelector('.monaco-editor .view-lines', { timeout: 10000 });
       await page.waitForTimeout(1500);
-      const term = page.locator('.monaco-editor .view-line span', { hasText: 'RLHF' }).first();
-      await term.hover();
+      await page.locator('.monaco-editor .view-line span', { hasText: 'RLHF' }).first().waitFor({ timeout: 10000 });
+      const box = await page.evaluate(() => {
+        const walker = document.createTreeWalker(document.querySelector('.monaco-editor .view-lines')!, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const at = node.textContent!.indexOf('RLHF');
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + 4);
+          const rect = range.getBoundingClientRect();
+          return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
+        }
+        return { x: 0, y: 0 };
+      });
+      await page.mouse.move(box.x - 30, box.y);
+      await page.mouse.move(box.x, box.y, { steps: 5 });
       await page.waitForSelector('.monaco-hover:not(.hidden)', { timeout: 10000 });
       await page.waitForTimeout(600);
       await page.screenshot({ path: join(out, 'hover.png') });

@@ -63,7 +63,9 @@ async function compileTests() {
 }
 
 const suites = [
-  { name: 'main', match: (f) => !/\.(restricted|zh|reload\d)\.test\.js$/.test(f), trust: true },
+  { name: 'main', match: (f) => !/\.(restricted|zh|reload\d|smoke)\.test\.js$/.test(f), trust: true },
+  // A clean profile with only the packaged .vsix; the tests drive the UI, never the extension's API.
+  { name: 'smoke', match: (f) => /\.smoke\.test\.js$/.test(f), trust: true },
   // Two phases in one browser session with a real window reload between them (the runner reloads).
   { name: 'reload', match: (f) => /\.reload\d\.test\.js$/.test(f), trust: true, phased: true },
   { name: 'restricted', match: (f) => /\.restricted\.test\.js$/.test(f), trust: false },
