@@ -15,7 +15,7 @@ const option = (name) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const SUITE_TIMEOUT_MS = Number(process.env.LLMLAB_SUITE_TIMEOUT_MS || 12 * 60 * 1000);
+const SUITE_TIMEOUT_MS = Number(process.env.LLMLAB_SUITE_TIMEOUT_MS || 8 * 60 * 1000);
 
 function say(line) {
   process.stdout.write(line + '\n');

@@ -26,7 +26,9 @@ describe('before a window reload', () => {
       15000,
     );
     await vscode.commands.executeCommand('llmLab.openLecture', 'rlhf-sft');
-    await frame.evaluate(() => {
+    // The panel was hidden behind the walkthrough, so its webview was rebuilt: find the new frame.
+    const shown = await webviewFrame('h1[data-section-id="rlhf-sft"]');
+    await shown.evaluate(() => {
       const main = document.querySelector('.lecture-main') as HTMLElement;
       main.scrollTop = 400;
       main.dispatchEvent(new Event('scroll'));
