@@ -11,6 +11,7 @@ import { registerWalkthrough } from './walkthrough/registerWalkthrough';
 import { registerGlossary } from './glossary/registerGlossary';
 import { registerLessons } from './lessons/registerLessons';
 import { registerLlm } from './llm/llmService';
+import { registerDemos } from './demos/registerDemos';
 
 /** Builds the services and registers each capability; nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): { services: Services; activationMs: number } {
@@ -28,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   registerGlossary(services);
   const lessons = registerLessons(services);
   LecturePanel.widgetHandler = lessons.widgetHandler;
-  registerLlm(services);
+  const llm = registerLlm(services);
+  registerDemos(services, llm, { builtin: lessons.builtinProvider });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
