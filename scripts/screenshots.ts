@@ -76,8 +76,14 @@ async function session(kit: HostKit, server: ModelServer, name: string, theme: s
 }
 
 async function lecture(page: Page, file: string, sectionTitle: RegExp): Promise<void> {
-  await palette(page, '>LLM Lab: Open Lecture');
-  const frame = await frameWith(page, 'h1[data-section-id]');
+  let frame: Frame | undefined;
+  // The first-run walkthrough may grab focus while the window settles: retry the palette.
+  for (let attempt = 0; attempt < 3 && !frame; attempt++) {
+    await page.keyboard.press('Escape');
+    await palette(page, '>LLM Lab: Open Lecture');
+    frame = await frameWith(page, 'h1[data-section-id]', 8000).catch(() => undefined);
+  }
+  if (!frame) throw new Error('the lecture did not open');
   const item = frame.locator('.toc-item', { hasText: sectionTitle }).first();
   await item.click();
   await frame.waitForSelector('h1[data-section-id="rlhf-reward-model"]', { timeout: 10000 });
@@ -128,7 +134,7 @@ async function main(): Promise<void> {
       // the playground: standard vs chain-of-thought
       await palette(page, '>LLM Lab: Run Demo');
       await page.waitForTimeout(600);
-      await page.keyboard.type('chain-of-thought vs', { delay: 10 });
+      await page.keyboard.type('vs standard prompting', { delay: 10 });
       await page.waitForTimeout(400);
       await page.keyboard.press('Enter');
       const playground = await frameWith(page, '[data-testid="run-button"]');
