@@ -67,7 +67,12 @@ if (existsSync(figuresFile)) {
   const paint = figures['lecture: script start to first paint (in webview)'];
   if (paint) check('lecture panel: webview script start to first section paint', paint.value <= 300, `${paint.value} ms`, '≤ 300 ms');
   const warm = figures['lecture: open command to section paint (warm)'];
-  if (warm) check('lecture panel: open command to section paint (warm)', warm.value <= 1500, `${warm.value} ms`, '≤ 1500 ms');
+  const warmRatio = figures['lecture warm open / bare webview open'];
+  const bare = figures['baseline: bare webview open to paint (warm)'];
+  // Most of a warm open is VS Code creating the webview frame; the budget is what the lecture adds over a bare
+  // webview measured in the same run (ratio), with an absolute ceiling that only catches a hang.
+  if (warmRatio && warm && bare) check('lecture panel: open command to section paint (warm), vs a bare webview', warmRatio.value <= 2.5, `${warm.value} ms vs ${bare.value} ms = ${warmRatio.value.toFixed(2)}×`, '≤ 2.5×');
+  if (warm) check('lecture panel: open command to section paint (warm), absolute ceiling', warm.value <= 5000, `${warm.value} ms`, '≤ 5000 ms');
 }
 
 let failed = 0;

@@ -100,6 +100,16 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs')], { stdio: 'inherit' });
   }
   const server = await ModelServer.start();
+  // Replies like a model that fails the grade-school problems when answering directly and gets them right
+  // when it reasons step by step (the pattern of Wei et al. 2022, Fig. 1).
+  server.setRules(
+    [
+      { match: /Roger started with 5 balls[^]*cafeteria/, reply: 'The cafeteria had 23 apples originally. They used 20 to make lunch, so they had 23 - 20 = 3. They bought 6 more apples, so they have 3 + 6 = 9. The answer is 9.' },
+      { match: /Roger started with 5 balls[^]*bakers/, reply: 'They sold 93 + 39 = 132 loaves. 200 - 132 = 68. The grocery store returned 6, so 68 + 6 = 74. The answer is 74.' },
+      { match: /Roger started with 5 balls[^]*juggler/, reply: 'There are 16 balls. Half of them are golf balls: 8. Half of the golf balls are blue: 8 / 2 = 4. The answer is 4.' },
+    ],
+    'The answer is 27.',
+  );
   try {
     await session(kit, server, 'dark-en', 'Default Dark Modern', 'en', async (page) => {
       await lecture(page, 'lecture-dark-en.png', /reward model/i);
@@ -142,11 +152,15 @@ async function main(): Promise<void> {
       await page.waitForTimeout(1500);
       await page.screenshot({ path: join(out, 'playground-cot.png') });
       // the tokenizer
+      await palette(page, 'View: Close All Editors');
+      await page.waitForTimeout(800);
       await palette(page, '>LLM Lab: Show Tokens');
       await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
       await page.keyboard.type('ChatGPT learns from human feedback. 思维链让模型一步一步地推理。', { delay: 5 });
       await page.keyboard.press('Enter');
-      await page.waitForTimeout(2500);
+      const tokenizer = await frameWith(page, '.tokenizer-panel [data-testid="tokenizer-tokens"]');
+      for (let i = 0; i < 100 && (await tokenizer.$$('.tokenizer-panel [data-testid="tokenizer-tokens"] > *')).length < 4; i++) await page.waitForTimeout(300);
+      await page.waitForTimeout(800);
       await page.screenshot({ path: join(out, 'tokenizer.png') });
       // the walkthrough
       await palette(page, '>LLM Lab: Open Walkthrough');

@@ -14,6 +14,7 @@ export interface ProgressState {
   widgets: Record<string, { at: number }>;
   terms: Record<string, { at: number }>;
   modelConnectedAt?: number;
+  lectureOpenedAt?: number;
   lastSectionId?: string;
 }
 
@@ -68,6 +69,7 @@ export function migrateProgress(raw: unknown, now = Date.now()): { state: Progre
     terms: cleanMap(raw.terms, (e) => (isTime(e.at) ? { at: e.at } : undefined)),
   };
   if (isTime(raw.modelConnectedAt)) state.modelConnectedAt = raw.modelConnectedAt;
+  if (isTime(raw.lectureOpenedAt)) state.lectureOpenedAt = raw.lectureOpenedAt;
   if (typeof raw.lastSectionId === 'string') state.lastSectionId = raw.lastSectionId;
   return { state, notice: 'none' };
 }
@@ -106,6 +108,9 @@ export function applyProgress(state: ProgressState, event: ProgressEvent, now = 
     case 'modelConnected':
       next.modelConnectedAt = now;
       break;
+    case 'lectureOpened':
+      next.lectureOpenedAt ??= now;
+      break;
   }
   return next;
 }
@@ -116,6 +121,7 @@ export const camel = (id: string): string => id.replace(/-([a-z0-9])/g, (_, c: s
 export function progressContextKeys(state: ProgressState): Record<string, boolean | number> {
   const keys: Record<string, boolean | number> = {
     'llmLab.sectionsRead': Object.keys(state.sections).length,
+    'llmLab.lectureOpened': state.lectureOpenedAt !== undefined,
     'llmLab.anySectionRead': Object.keys(state.sections).length > 0,
     'llmLab.termHovered': Object.keys(state.terms).length > 0,
     'llmLab.modelConnected': state.modelConnectedAt !== undefined,

@@ -49,6 +49,8 @@ export class ProgressStore extends Disposable implements ProgressReporter {
         return event.sectionId in this.state.sections && this.state.lastSectionId === event.sectionId;
       case 'modelConnected':
         return this.state.modelConnectedAt !== undefined;
+      case 'lectureOpened':
+        return this.state.lectureOpenedAt !== undefined;
       default:
         return false;
     }

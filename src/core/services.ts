@@ -9,7 +9,8 @@ export type ProgressEvent =
   | { kind: 'demoRun'; demoId: string; ok: boolean }
   | { kind: 'widgetUsed'; widgetId: string }
   | { kind: 'termHovered'; termId: string }
-  | { kind: 'modelConnected' };
+  | { kind: 'modelConnected' }
+  | { kind: 'lectureOpened' };
 
 export interface ProgressReporter {
   record(event: ProgressEvent): void;

@@ -36,6 +36,7 @@ export class LecturePanel extends Disposable {
       if (known) LecturePanel.current.showSection(known);
       return LecturePanel.current;
     }
+    progress.record({ kind: 'lectureOpened' });
     const panel = vscode.window.createWebviewPanel(LECTURE_VIEW_TYPE, t('LLM Lab: Lecture'), vscode.ViewColumn.Active, LecturePanel.options(services));
     LecturePanel.current = new LecturePanel(panel, services, content, progress, { sectionId: known });
     return LecturePanel.current;

@@ -16,7 +16,7 @@ export function tokenizeCommand(services: Services, deps: WidgetRequestDeps): Co
       if (!args) {
         const editor = vscode.window.activeTextEditor;
         const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
-        const text = selected || (await vscode.window.showInputBox({ prompt: t('Text to split into tokens'), placeHolder: t('e.g. 哈尔滨是一座美丽城市。 Harbin is a beautiful city.') }));
+        const text = selected || (await vscode.window.showInputBox({ ignoreFocusOut: true, prompt: t('Text to split into tokens'), placeHolder: t('e.g. 哈尔滨是一座美丽城市。 Harbin is a beautiful city.') }));
         if (text === undefined) return undefined;
         args = { text, encoding: DEFAULT_ENCODING, showUi: true };
       }

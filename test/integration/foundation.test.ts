@@ -35,7 +35,8 @@ describe('foundation: the packaged extension in VS Code 1.100', () => {
   it('opens the lecture webview and its DOM shows the section the extension sent', async () => {
     await closeAllEditors();
     await vscode.commands.executeCommand('llmLab.openLecture', 'rlhf-reward-model');
-    const frame = await webviewFrame('[data-testid="section"] h1[data-section-id]');
+    // The first webview of a fresh window also loads VS Code's webview host (service worker): allow for a slow machine.
+    const frame = await webviewFrame('[data-testid="section"] h1[data-section-id]', 60000);
     const id = await waitFor(() => frame.getAttribute('h1[data-section-id]', 'data-section-id'), 'section id in the DOM');
     assert.equal(id, 'rlhf-reward-model');
     const repo = process.env.LLMLAB_REPO_ROOT!;

@@ -83,9 +83,11 @@ describe('smoke: a newcomer follows the first three walkthrough steps', () => {
     this.timeout(90_000); // the first use of a BPE vocabulary loads its rank table (seconds on a busy machine)
     const page = await workbenchPage();
     await stepButton(page, 'tokens', /Show tokens/);
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
-    await page.keyboard.type('Chain-of-thought prompting 思维链', { delay: 5 });
-    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await page.waitForTimeout(300);
+    await input.fill('Chain-of-thought prompting 思维链');
+    await input.press('Enter');
     const frame = await webviewFrame('.tokenizer-panel [data-testid="tokenizer-tokens"]', 45000);
     await waitFor(async () => (await frame.$$('.tokenizer-panel [data-testid="tokenizer-tokens"] > *')).length > 3, 'tokens shown', 30000);
     await palette(page, 'LLM Lab: Open Walkthrough');

@@ -47,7 +47,7 @@ export async function workbenchPage(): Promise<Page> {
 }
 
 /** Finds the frame of a webview whose document has `selector` (webviews are nested iframes). */
-export async function webviewFrame(selector: string, timeoutMs = 15000): Promise<Frame> {
+export async function webviewFrame(selector: string, timeoutMs = 30000, intervalMs = 200): Promise<Frame> {
   const page = await workbenchPage();
   return waitFor(
     async () => {
@@ -62,7 +62,7 @@ export async function webviewFrame(selector: string, timeoutMs = 15000): Promise
     },
     `a webview frame with ${selector}`,
     timeoutMs,
-    200,
+    intervalMs,
   );
 }
 

@@ -70,6 +70,8 @@ describe('progress model', () => {
     assert.equal(keys['llmLab.widgetUsed.rankingLoss'], true);
     assert.equal(keys['llmLab.checkPassed.rlhfPpo'], true);
     assert.equal(keys['llmLab.anyCheckPassed'], true);
+    assert.equal(keys['llmLab.lectureOpened'], false);
+    assert.equal(progressContextKeys(applyProgress(s, { kind: 'lectureOpened' }))['llmLab.lectureOpened'], true);
   });
 
   it('migrates version 1, keeps valid current state, resets garbage', () => {

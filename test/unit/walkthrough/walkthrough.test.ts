@@ -16,6 +16,7 @@ function reachableContextKeys(): Set<string> {
   state = applyProgress(state, { kind: 'sectionRead', sectionId: 'gpt1' });
   state = applyProgress(state, { kind: 'termHovered', termId: 'rlhf' });
   state = applyProgress(state, { kind: 'modelConnected' });
+  state = applyProgress(state, { kind: 'lectureOpened' });
   state = applyProgress(state, { kind: 'checkAnswered', questionId: 'gpt1-1', sectionId: 'gpt1', correct: true, answer: 0 });
   for (const id of DEMO_IDS) state = applyProgress(state, { kind: 'demoRun', demoId: id, ok: true });
   for (const id of WIDGET_IDS) state = applyProgress(state, { kind: 'widgetUsed', widgetId: id });
