@@ -162,9 +162,13 @@ async function main(): Promise<void> {
       for (let i = 0; i < 100 && (await tokenizer.$$('.tokenizer-panel [data-testid="tokenizer-tokens"] > *')).length < 4; i++) await page.waitForTimeout(300);
       await page.waitForTimeout(800);
       await page.screenshot({ path: join(out, 'tokenizer.png') });
-      // the walkthrough
+      // the walkthrough (alone, so the only webview is its step's media)
+      await palette(page, 'View: Close All Editors');
+      await page.waitForTimeout(800);
       await palette(page, '>LLM Lab: Open Walkthrough');
       await page.waitForSelector('.getting-started-step', { timeout: 15000 });
+      // The step's markdown media renders in a webview of its own: wait for its heading.
+      await frameWith(page, 'h1');
       await page.waitForTimeout(1200);
       await page.screenshot({ path: join(out, 'walkthrough.png') });
     });

@@ -6,6 +6,7 @@ import { Log } from './core/log';
 import { ProgressStore } from './core/progressStore';
 import type { Services } from './core/services';
 import { LecturePanel } from './lecture/lecturePanel';
+import { TokenizerPanel } from './lessons/tokenizerPanel';
 import { registerLecture } from './lecture/registerLecture';
 import { registerWalkthrough } from './walkthrough/registerWalkthrough';
 import { registerGlossary } from './glossary/registerGlossary';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
       if (Config.affects(event, 'language')) {
         applyLanguage(context.extensionPath, config);
         LecturePanel.refresh();
+        TokenizerPanel.refresh();
         lecture.tree.refresh();
       }
     }),

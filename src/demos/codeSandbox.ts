@@ -62,14 +62,20 @@ export function refusal(reason: CodeRefusal['reason']): CodeRefusal {
 export function createCodeExecutor(policy: {
   setting: () => CodeExecutionSetting;
   trusted: () => boolean;
-  ask: (request: Parameters<CodeExecutor>[0]) => Promise<boolean>;
+  /** Asks the reader; `signal` aborts when the demo is cancelled (a queued question is then never shown). */
+  ask: (request: Parameters<CodeExecutor>[0], signal?: AbortSignal) => Promise<boolean>;
   sandbox?: Omit<SandboxOptions, 'signal'>;
 }): CodeExecutor {
   return async (request, signal) => {
     const trusted = policy.trusted();
     const decision = decideExecution(policy.setting(), trusted);
     if (decision === 'refuse') return refusal(trusted ? 'setting' : 'untrusted');
-    if (decision === 'ask' && !(await policy.ask(request))) return refusal('declined');
+    if (decision === 'ask') {
+      const yes = await policy.ask(request, signal);
+      // Cancelled while the question was open: whatever the answer, nothing runs.
+      if (signal?.aborted) return result(request.language, { cancelled: true });
+      if (!yes) return refusal('declined');
+    }
     const runtime = policy.sandbox?.runtime ?? (await detectRuntime(request.language));
     if (!runtime) return refusal('unavailable');
     return runInSandbox(request.program, request.language, { ...policy.sandbox, runtime, signal });

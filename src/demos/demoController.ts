@@ -14,7 +14,7 @@ import { addToHistory, applyUpdate, finishSession, isHistoryEntry, newSession, t
 import { historyMarkdown } from './resultMarkdown';
 
 /** What demos need from the model layer (LlmService satisfies it). */
-export type DemoLlm = Pick<LlmService, 'resolveProvider' | 'stream'>;
+export type DemoLlm = Pick<LlmService, 'resolveProvider' | 'stream'> & Partial<Pick<LlmService, 'onCancelAll'>>;
 
 export interface SessionListener {
   update(session: SessionSnapshot, runIndex: number, update: DemoUpdate): void;
@@ -63,6 +63,8 @@ export class DemoController extends Disposable {
   ) {
     super();
     this.register({ dispose: () => this.cancelAll() });
+    // `llmLab.cancel` also stops runs on the built-in model and demos between requests (e.g. waiting to run code).
+    if (llm.onCancelAll) this.register(llm.onCancelAll(() => this.cancelAll()));
   }
 
   // ---- catalog ----
@@ -156,12 +158,22 @@ export class DemoController extends Disposable {
       executeCode: createCodeExecutor({
         setting: () => config.codeExecution,
         trusted: () => vscode.workspace.isTrusted,
-        ask: (request) => this.askToRun(request),
+        ask: (request, signal) => this.askToRun(request, signal),
       }),
     };
   }
 
-  private async askToRun(request: CodeExecutionRequest): Promise<boolean> {
+  /** One consent question at a time: parallel runs queue, and a queued question for a cancelled demo is dropped. */
+  private consentQueue: Promise<unknown> = Promise.resolve();
+
+  private askToRun(request: CodeExecutionRequest, signal?: AbortSignal): Promise<boolean> {
+    const answer = this.consentQueue.then(() => (signal?.aborted ? false : this.showConsent(request)));
+    this.consentQueue = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private async showConsent(request: CodeExecutionRequest): Promise<boolean> {
+    if (this.services.config.codeExecution === 'always') return true;
     const run = t('Run Program');
     const always = t('Always Run');
     const code = request.source.length > 4000 ? `${request.source.slice(0, 4000)}\n…` : request.source;
@@ -276,8 +288,15 @@ export class DemoController extends Disposable {
     c.abort();
   }
 
-  cancelAll(): void {
-    for (const session of this.live.values()) session.controller.abort();
+  /** Stops every running demo; returns how many were still running. */
+  cancelAll(): number {
+    let stopped = 0;
+    for (const session of this.live.values()) {
+      if (session.controller.signal.aborted) continue;
+      session.controller.abort();
+      stopped++;
+    }
+    return stopped;
   }
 
   // ---- history ----

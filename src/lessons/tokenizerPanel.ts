@@ -38,6 +38,14 @@ export class TokenizerPanel extends Disposable {
     TokenizerPanel.current = new TokenizerPanel(panel, services, deps, '', 'cl100k_base');
   }
 
+  /** Re-renders in the current language; the page keeps the reader's text and encoding in its own state. */
+  static refresh(): void {
+    const current = TokenizerPanel.current;
+    if (!current) return;
+    current.panel.title = t('LLM Lab: Tokenizer');
+    current.render('', 'cl100k_base');
+  }
+
   static get instance(): TokenizerPanel | undefined {
     return TokenizerPanel.current;
   }

@@ -161,9 +161,17 @@ class LlmServiceImpl extends Disposable implements LlmService {
     return (await this.check(signal ?? new AbortController().signal)).result;
   }
 
+  private readonly cancelHooks = new Set<() => number>();
+
+  onCancelAll(hook: () => number): { dispose(): void } {
+    this.cancelHooks.add(hook);
+    return { dispose: () => this.cancelHooks.delete(hook) };
+  }
+
   cancelAll(): number {
-    const count = this.runs.cancelAll();
-    if (count) this.services.log.info(`cancelled ${count} running request(s)`);
+    let count = this.runs.cancelAll();
+    for (const hook of this.cancelHooks) count += hook();
+    if (count) this.services.log.info(`cancelled ${count} running request(s) and demo(s)`);
     return count;
   }
 

@@ -136,8 +136,10 @@ export interface LlmService {
   /** Runs one request; resolves with everything it produced, rejects with LlmError only. */
   stream(request: ChatRequest, options?: StreamOptions): Promise<ChatResult>;
   testConnection(): Promise<ConnectionTestResult>;
-  /** Cancels every running request; returns how many were running. */
+  /** Cancels every running request (and whatever registered with onCancelAll); returns how many were running. */
   cancelAll(): number;
+  /** Work that does not go through `stream` (the built-in model, a demo waiting to run code) stops on cancelAll too. */
+  onCancelAll(hook: () => number): { dispose(): void };
   /** One user message with its actions for any error (LlmError or not). */
   describeError(error: unknown): { kind: LlmErrorKind; message: string; actions: ErrorAction[] };
   /** Shows the error as a notification with its actions (nothing for 'cancelled'). */

@@ -297,6 +297,28 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     }
   });
 
+  it('llmLab.cancel while the "run this program?" dialog is open: the program never runs and the demo ends cancelled', async () => {
+    await settings().update('codeExecution', 'ask', vscode.ConfigurationTarget.Global);
+    try {
+      const pending = runDemo({ id: 'pal', showUi: false });
+      const page = await workbenchPage();
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 20000 });
+      assert.match((await dialog.textContent()) ?? '', /Run the program the model wrote/);
+      // No request is in flight now: only the demo itself is waiting for the reader.
+      const cancelled = await vscode.commands.executeCommand<number>('llmLab.cancel');
+      assert.ok(cancelled >= 1, `llmLab.cancel reported ${cancelled} running`);
+      await dialog.locator('a.monaco-button', { hasText: 'Run Program' }).first().click();
+      const result = await pending;
+      assert.equal(result.ok, false);
+      assert.equal(result.error?.kind, 'cancelled');
+      assert.ok(result.runs.every((r) => r.code?.execution?.status !== 'ran' || r.code.execution.cancelled), 'a program ran after llmLab.cancel');
+      assert.equal(await dialog.isVisible(), false, 'another consent dialog opened after the cancel');
+    } finally {
+      await settings().update('codeExecution', 'always', vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('prompt files: CodeLens on sample-workspace/cot.prompt.md, and running it answers through the playground', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     const uri = vscode.Uri.joinPath(folder, 'cot.prompt.md');

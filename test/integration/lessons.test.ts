@@ -83,6 +83,16 @@ describe('lessons: llmLab.tokenize', () => {
     await frame.selectOption('[data-testid="tokenizer-encoding"]', 'o200k_base');
     await waitText(frame, 'tokenizer-count', '8', 'o200k needs 8');
     await waitText(frame, 'compare-r50k_base-zh', '23', 'the side-by-side table');
+    // Switching the language re-renders the panel in Chinese and keeps the reader's text and encoding.
+    await setSetting('llmLab.language', 'zh-cn');
+    try {
+      const zh = await webviewFrame('html[lang="zh-cn"] [data-testid="tokenizer-count"]', 20000);
+      assert.equal(await zh.inputValue('[data-testid="tokenizer-input"]'), '哈尔滨是一座美丽城市。');
+      await waitText(zh, 'tokenizer-count', '8', 'o200k still selected after the switch');
+      assert.match((await zh.textContent('body')) ?? '', /每个词元的字符数/, 'labels in Chinese');
+    } finally {
+      await setSetting('llmLab.language', undefined);
+    }
   });
 
   it('with no argument, tokenizes the editor selection', async () => {

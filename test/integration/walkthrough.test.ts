@@ -19,6 +19,26 @@ describe('walkthrough', () => {
     assert.ok(titles.some((t) => /Chain-of-thought/.test(t)));
   });
 
+  it("selecting a step shows its markdown media beside it", async () => {
+    await vscode.commands.executeCommand('llmLab.openWalkthrough');
+    const page = await workbenchPage();
+    const step = page.locator('.getting-started-step[data-step-id$="#few-shot"]');
+    await waitFor(async () => (await step.count()) > 0, 'few-shot step', 15000);
+    await step.click();
+    // VS Code renders markdown media in a webview of its own: its document holds walkthroughs/en/few-shot.md.
+    await waitFor(
+      async () => {
+        for (const frame of page.frames()) {
+          const heading = await frame.textContent('h1', { timeout: 200 }).catch(() => null);
+          if (heading?.includes('In-context learning') && (await frame.textContent('body').catch(() => ''))?.includes('few-shot adds several')) return true;
+        }
+        return undefined;
+      },
+      'the few-shot step media (walkthroughs/en/few-shot.md) rendered',
+      30000,
+    );
+  });
+
   it("clicking a step's button runs its command and marks the step done", async () => {
     await vscode.commands.executeCommand('llmLab.openWalkthrough');
     const page = await workbenchPage();

@@ -172,5 +172,20 @@ describe('code sandbox', function () {
       const always = await createCodeExecutor({ setting: () => 'always', trusted: () => true, ask: async () => false })(request, never);
       assert.equal((always as SandboxResult).ok, true);
     });
+
+    it('executor: cancelled while the question is open, a "yes" runs nothing', async () => {
+      const controller = new AbortController();
+      const run = createCodeExecutor({
+        setting: () => 'ask',
+        trusted: () => true,
+        ask: async (_request, signal) => {
+          assert.equal(signal, controller.signal, 'the question gets the run signal');
+          controller.abort(); // the reader pressed Cancel elsewhere while the dialog was up…
+          return true; // …then answered "Run Program"
+        },
+      });
+      const outcome = (await run(request, controller.signal)) as SandboxResult;
+      assert.deepEqual([outcome.cancelled, outcome.ok, outcome.stdout, outcome.durationMs], [true, false, '', 0]);
+    });
   });
 });
