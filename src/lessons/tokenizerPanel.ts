@@ -16,6 +16,8 @@ export class TokenizerPanel extends Disposable {
   private static current: TokenizerPanel | undefined;
 
   static show(services: Services, deps: WidgetRequestDeps, text: string, encoding: EncodingName): TokenizerPanel {
+    // Seeing tokens is what the walkthrough's "tokens" step asks for (also when it ran before the walkthrough existed).
+    services.progress.record({ kind: 'widgetUsed', widgetId: 'tokenizer' });
     if (TokenizerPanel.current) {
       TokenizerPanel.current.panel.reveal(undefined, true);
       TokenizerPanel.current.post({ type: 'show', text, encoding });

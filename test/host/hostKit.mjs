@@ -133,6 +133,8 @@ export async function startCodeServer(options) {
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
+    // The test runner (never shipped) registers fake editor language models through the proposed chatProvider API.
+    '--enable-proposed-api', 'llmlab.llm-lab-test-runner',
   ];
   if (options.trust !== false) args.push('--disable-workspace-trust');
   if (options.locale) args.push('--locale', options.locale);

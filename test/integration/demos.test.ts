@@ -319,6 +319,42 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     }
   });
 
+  it('history: a run is listed, reopens in the playground, and "Export All as Markdown" writes the runs through the save dialog', async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const target = join(folder, 'llm-lab-runs.md');
+    try {
+      unlinkSync(target);
+    } catch {
+      // not there yet
+    }
+    await runDemo({ id: 'zero-shot' });
+    await runDemo({ id: 'cot-vs-standard' });
+    const frame = await webviewFrame('[data-testid="history"] .history-item');
+    await frame.click('[data-testid="history"] > summary');
+    const titles = await frame.locator('[data-testid="history"] .history-title').allTextContents();
+    assert.ok(titles.length >= 2, titles.join(' | '));
+    // Newest first: the second entry is the zero-shot run; "Open" shows it again in the results.
+    await frame.locator('[data-testid="history"] .history-item').nth(1).getByRole('button', { name: /^Open run/ }).click();
+    await waitFor(async () => ((await frame.textContent('[data-testid="results"]')) ?? '').includes(titles[1]!), 'the reopened run in the results', 10000);
+    // Export all: VS Code's save dialog (a quick input in the browser) proposes <workspace>/llm-lab-runs.md.
+    await frame.click('[data-testid="export-all"]');
+    const page = await workbenchPage();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await waitFor(async () => (await input.inputValue()).endsWith('llm-lab-runs.md'), 'the proposed file name', 5000);
+    await input.press('Enter');
+    const markdown = await waitFor(() => {
+      try {
+        return readFileSync(target, 'utf8');
+      } catch {
+        return undefined;
+      }
+    }, 'the exported markdown file', 10000);
+    assert.ok(markdown.includes(titles[0]!) && markdown.includes(titles[1]!), markdown.slice(0, 400));
+    assert.match(markdown, /The answer is/);
+    unlinkSync(target);
+  });
+
   it('prompt files: CodeLens on sample-workspace/cot.prompt.md, and running it answers through the playground', async () => {
     const folder = vscode.workspace.workspaceFolders![0]!.uri;
     const uri = vscode.Uri.joinPath(folder, 'cot.prompt.md');

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { t } from '../../core/l10n';
 import { createLlmError } from '../errors';
 import { StreamStats } from '../streamStats';
+import { untilAborted } from '../untilAborted';
 import { ChatProvider, ChatRequest, StreamEvent } from '../types';
 import { foldSystemMessages, lmModelOptions, mapLmError, pickModel } from './lmMapping';
 
@@ -36,27 +37,44 @@ export class VscodeLmProvider implements ChatProvider {
     const model = pickModel(this.models, request.model || this.defaultModel);
     if (!model) throw createLlmError({ kind: 'notFound', reason: 'editorModelMissing', model: request.model });
     const source = new vscode.CancellationTokenSource();
+    // Cancelling the token does not always end the stream (in VS Code 1.100 it may never reach the model's
+    // provider once the response started): every wait also ends on `stop`, so cancel and timeouts are immediate.
+    const stop = new AbortController();
     // No timer before the response starts: the first request waits on the user's consent dialog.
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
-    const onAbort = (): void => source.cancel();
+    const onAbort = (): void => {
+      source.cancel();
+      stop.abort();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) source.cancel();
+    if (signal.aborted) onAbort();
     const timeout = () => createLlmError({ kind: 'timeout', reason: 'idle', host: model.name, timeoutMs: this.timeoutMs() });
+    let iterator: AsyncIterator<string> | undefined;
     try {
       const messages = foldSystemMessages(request.messages).map((m) =>
         m.role === 'user' ? vscode.LanguageModelChatMessage.User(m.content) : vscode.LanguageModelChatMessage.Assistant(m.content),
       );
-      const response = await model.sendRequest(
-        messages,
-        { justification: t('LLM Lab runs lesson demos and prompts with this model.'), modelOptions: lmModelOptions(request) },
-        source.token,
+      const response = await untilAborted(
+        Promise.resolve(
+          model.sendRequest(
+            messages,
+            { justification: t('LLM Lab runs lesson demos and prompts with this model.'), modelOptions: lmModelOptions(request) },
+            source.token,
+          ),
+        ),
+        stop.signal,
       );
       timer = setTimeout(() => {
         timedOut = true;
         source.cancel();
+        stop.abort();
       }, this.timeoutMs());
-      for await (const fragment of response.text) {
+      iterator = response.text[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await untilAborted(iterator.next(), stop.signal);
+        if (next.done) break;
+        const fragment = next.value;
         if (!fragment) continue;
         stats.delta();
         timer.refresh();
@@ -71,6 +89,8 @@ export class VscodeLmProvider implements ChatProvider {
       throw mapLmError(error, model.id, signal.aborted);
     } finally {
       clearTimeout(timer);
+      // Let go of a stream we stopped reading (not awaited: it may never settle).
+      if (stop.signal.aborted) iterator?.return?.().catch(() => undefined);
       signal.removeEventListener('abort', onAbort);
       source.dispose();
     }

@@ -6,6 +6,40 @@ const fs = require('fs');
 const vscode = require('vscode');
 
 function activate() {
+  startTests();
+  return { registerFakeChatModel };
+}
+
+/**
+ * Registers a language model in the editor (vscode.lm, proposed API "chatProvider", enabled for this
+ * extension only by the test host) so tests can drive LLM Lab's vscode-lm provider end to end.
+ * `respond(messages, modelOptions, token, write)` writes the answer; throwing fails the request.
+ */
+function registerFakeChatModel({ id, name, family, respond }) {
+  const calls = [];
+  const registration = vscode.lm.registerChatModelProvider(
+    id,
+    {
+      async provideLanguageModelResponse(messages, options, extensionId, progress, token) {
+        const plain = messages.map((m) => ({
+          role: m.role === vscode.LanguageModelChatMessageRole.User ? 'user' : 'assistant',
+          text: m.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join(''),
+        }));
+        const call = { messages: plain, modelOptions: options?.modelOptions ?? {}, extensionId, cancelled: false };
+        calls.push(call);
+        token.onCancellationRequested(() => (call.cancelled = true));
+        await respond(plain, call.modelOptions, token, (text) => progress.report({ index: 0, part: new vscode.LanguageModelTextPart(text) }));
+      },
+      async provideTokenCount(text) {
+        return Math.ceil((typeof text === 'string' ? text.length : 64) / 4);
+      },
+    },
+    { vendor: 'llmlab-test', name, family, version: '1', maxInputTokens: 8192, maxOutputTokens: 2048, isUserSelectable: true },
+  );
+  return { calls, dispose: () => registration.dispose() };
+}
+
+function startTests() {
   const resultsPath = process.env.LLMLAB_TEST_RESULTS;
   if (!resultsPath) return;
   const phases = (process.env.LLMLAB_TEST_FILES || '').split('|').map((p) => p.split(',').filter(Boolean));
