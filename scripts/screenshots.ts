@@ -14,6 +14,7 @@ interface HostKit {
   installExtension(dataDir: string, vsix: string): void;
   startCodeServer(o: Record<string, unknown>): Promise<{ url: string; stop(): void }>;
   launchBrowser(o?: Record<string, unknown>): Promise<import('playwright-core').Browser>;
+  newWorkbenchPage(browser: import('playwright-core').Browser, o?: Record<string, unknown>): Promise<Page>;
 }
 
 async function palette(page: Page, command: string): Promise<void> {
@@ -58,7 +59,7 @@ async function session(kit: HostKit, server: ModelServer, name: string, theme: s
   });
   const browser = await kit.launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1 });
+    const page = await kit.newWorkbenchPage(browser, { viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1 });
     await page.goto(host.url, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     await page.waitForTimeout(2500);

@@ -45,7 +45,13 @@ export class TokenizerPanel extends Disposable {
     const current = TokenizerPanel.current;
     if (!current) return;
     current.panel.title = t('LLM Lab: Tokenizer');
-    current.render('', 'cl100k_base');
+    // A visible page re-labels itself (no reload); a hidden one is rebuilt from this HTML when shown again.
+    if (current.panel.visible) {
+      const lang = language();
+      current.post({ type: 'language', lang, strings: stringsFor(current.services.context.extensionPath, lang) });
+    } else {
+      current.render('', 'cl100k_base');
+    }
   }
 
   static get instance(): TokenizerPanel | undefined {

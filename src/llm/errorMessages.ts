@@ -65,7 +65,7 @@ export function userMessage(info: ErrorInfo): string {
       return t('The model “{0}” is not available at {1} ({2}). Pick one it lists with “LLM Lab: Select Model”.', info.model ?? '?', host, server);
     case 'rateLimited':
       if (info.reason === 'quota') return t('{0} says the account has no quota left ({1}). Check your plan and billing; retrying will not help.', host, server);
-      if (info.reason === 'blocked') return t('The editor refused the request to {0} because too many were sent. Wait a minute and try again.', info.model ?? host);
+      if (info.reason === 'blocked') return t('The editor refused the request to {0} ({1}): it limits how many requests an extension may send. Wait a minute and try again.', info.model ?? host, server);
       if (info.retryAfterMs !== undefined) return t('{0} is limiting requests. Wait {1} s and try again.', host, seconds(info.retryAfterMs));
       return t('{0} is limiting requests. Wait a little and try again.', host);
     case 'server':

@@ -11,6 +11,10 @@ export interface TokenizerInit {
   encoding: EncodingName;
 }
 
-export type ToTokenizerWebview = WidgetResponseEnvelope | { type: 'show'; text: string; encoding: EncodingName };
+export type ToTokenizerWebview =
+  | WidgetResponseEnvelope
+  | { type: 'show'; text: string; encoding: EncodingName }
+  /** The reader switched languages: the page re-labels itself and keeps its text and encoding. */
+  | { type: 'language'; lang: Lang; strings: Record<string, string> };
 
 export type FromTokenizerWebview = WidgetRequestEnvelope | WidgetUsedMessage | { type: 'ready' };

@@ -191,6 +191,28 @@ export async function launchBrowser({ cdpPort, lang } = {}) {
   return chromium.launch({ executablePath: chromiumPath, headless: true, args, timeout: 60000 });
 }
 
+/**
+ * code-server registers a PWA service worker (`/_static/out/browser/serviceWorker.js`, scope `/`) that claims
+ * every client, webview frames included. When it activates while VS Code's first webviews start, a webview
+ * finds "an unexpected service worker controller", waits for one that never comes and stays blank. The test
+ * host refuses that one registration (VS Code's own webview worker, `service-worker.js`, is untouched).
+ */
+const BLOCK_CODE_SERVER_SERVICE_WORKER = `(() => {
+  const container = navigator.serviceWorker;
+  if (!container) return;
+  const register = container.register.bind(container);
+  container.register = (url, options) => String(url).split('?')[0].endsWith('/serviceWorker.js')
+    ? Promise.reject(new Error('test host: the code-server PWA service worker is disabled (it takes over webview frames)'))
+    : register(url, options);
+})();`;
+
+/** A page for the workbench: `browser.newPage(options)` without code-server's PWA service worker. */
+export async function newWorkbenchPage(browser, options) {
+  const page = await browser.newPage(options);
+  await page.addInitScript(BLOCK_CODE_SERVER_SERVICE_WORKER);
+  return page;
+}
+
 export function readJson(path) {
   return JSON.parse(readFileSync(path, 'utf8'));
 }

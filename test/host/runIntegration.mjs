@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { checkSystem, ensureCodeServer, freePort, installExtension, launchBrowser, root, startCodeServer } from './hostKit.mjs';
+import { checkSystem, ensureCodeServer, freePort, installExtension, launchBrowser, newWorkbenchPage, root, startCodeServer } from './hostKit.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -115,7 +115,7 @@ async function runSuite(suite, files, vsix, runnerVsix) {
   try {
     server = await startCodeServer({ dataDir, workspace, env, trust: suite.trust, locale: suite.locale });
     browser = await launchBrowser({ cdpPort, lang: suite.locale });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await newWorkbenchPage(browser, { viewport: { width: 1400, height: 900 } });
     page.on('pageerror', () => {});
     await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60000 });
     let printed = 0;

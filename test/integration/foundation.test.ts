@@ -32,7 +32,8 @@ describe('foundation: the packaged extension in VS Code 1.100', () => {
     assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), events.join(', '));
   });
 
-  it('opens the lecture webview and its DOM shows the section the extension sent', async () => {
+  it('opens the lecture webview and its DOM shows the section the extension sent', async function () {
+    this.timeout(90000);
     await closeAllEditors();
     await vscode.commands.executeCommand('llmLab.openLecture', 'rlhf-reward-model');
     // The first webview of a fresh window also loads VS Code's webview host (service worker): allow for a slow machine.

@@ -8,7 +8,7 @@ describe('after a window reload', () => {
   after(async () => setSetting('llmLab.language', undefined));
 
   it('restores the lecture panel on the same section and scroll position', async () => {
-    const frame = await webviewFrame('h1[data-section-id="rlhf-sft"]', 30000);
+    const frame = await webviewFrame('h1[data-section-id="rlhf-sft"]', 25000);
     const scrollTop = await waitFor(async () => frame.evaluate(() => (document.querySelector('.lecture-main') as HTMLElement).scrollTop), 'scroll restored', 10000);
     assert.ok(Math.abs(scrollTop - 400) < 60, `scrollTop ${scrollTop}`);
   });

@@ -45,13 +45,13 @@ describe('lecture panel', () => {
       await closeAllEditors();
       let begin = Date.now();
       const baseline = openBaselineWebview(round);
-      await webviewFrame(`h1[data-baseline="${round}"]`, 30000, 25);
+      await webviewFrame(`h1[data-baseline="${round}"]`, 10000, 25);
       baselineTimes.push(Date.now() - begin);
       baseline.dispose();
       await closeAllEditors();
       begin = Date.now();
       await vscode.commands.executeCommand('llmLab.openLecture', 'gpt3');
-      const warmFrame = await webviewFrame('h1[data-section-id="gpt3"]', 30000, 25);
+      const warmFrame = await webviewFrame('h1[data-section-id="gpt3"]', 10000, 25);
       lectureTimes.push(Date.now() - begin);
       assert.ok(Number(await warmFrame.evaluate(() => document.body.dataset.renderMs)) < 300, 'section render took 300 ms or more');
     }

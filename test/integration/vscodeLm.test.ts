@@ -114,6 +114,7 @@ describe("llm: the editor's own language models (vscode.lm) in the real host", f
     const result = await runDemo({ id: 'zero-shot' });
     assert.equal(result.ok, false);
     assert.equal(result.error?.kind, 'rateLimited', JSON.stringify(result.error));
+    assert.match(result.error?.message ?? '', /quota used up for today/);
   });
 
   it('a model that throws becomes a clear error, and the next run works', async () => {

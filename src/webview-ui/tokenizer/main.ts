@@ -12,21 +12,25 @@ interface SavedState {
 const vscode = vscodeApi<SavedState>();
 const post = (message: FromTokenizerWebview): void => vscode.postMessage(message);
 const init = initialData<TokenizerInit>();
-setLanguage(init.lang, init.strings);
-document.documentElement.lang = init.lang;
+let lang = init.lang;
+setLanguage(lang, init.strings);
+document.documentElement.lang = lang;
 
 const requester = createWidgetRequester((envelope) => post(envelope));
 const app = document.getElementById('app')!;
 app.classList.add('tokenizer-panel');
 
+let lastInitial: { text: string; encoding: TokenizerInit['encoding'] } | undefined;
+
 function mount(initial?: { text: string; encoding: TokenizerInit['encoding'] }): void {
+  lastInitial = initial;
   const host = document.createElement('div');
   host.dataset.widget = 'tokenizer';
   app.replaceChildren(host);
   mountTokenizer(
     host,
     {
-      lang: init.lang,
+      lang,
       t,
       request: (payload) => requester.request(payload),
       getState: () => vscode.getState()?.widget,
@@ -41,6 +45,13 @@ window.addEventListener('message', (event: MessageEvent<ToTokenizerWebview>) => 
   const message = event.data;
   if (requester.handleMessage(message)) return;
   if (message?.type === 'show') mount({ text: message.text, encoding: message.encoding });
+  if (message?.type === 'language') {
+    lang = message.lang;
+    setLanguage(lang, message.strings);
+    document.documentElement.lang = lang;
+    // Same text and encoding (the saved state if the reader changed them), new labels.
+    mount(vscode.getState()?.widget ? undefined : lastInitial);
+  }
 });
 
 // A restored panel keeps what the reader typed; a new one shows the text it was opened with.

@@ -47,7 +47,7 @@ export async function workbenchPage(): Promise<Page> {
 }
 
 /** Finds the frame of a webview whose document has `selector` (webviews are nested iframes). */
-export async function webviewFrame(selector: string, timeoutMs = 30000, intervalMs = 200): Promise<Frame> {
+export async function webviewFrame(selector: string, timeoutMs = 20000, intervalMs = 200): Promise<Frame> {
   const page = await workbenchPage();
   return waitFor(
     async () => {
