@@ -13,12 +13,16 @@ export function registerWalkthrough(services: Services, progress: ProgressStore)
       id: 'llmLab.openWalkthrough',
       run: async () => {
         await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
-        // The walkthrough service now exists (it registers its listeners a moment after opening): mark the
-        // steps that were done before it was listening.
-        for (const delay of [300, 1500]) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
+        // VS Code creates the walkthrough service lazily, on this first open, and it registers the steps'
+        // listeners after scanning the extensions: a moment later, or seconds later on a busy machine. Mark
+        // the steps done before it was listening, again and again over ~10 s (a replay is idempotent).
+        const replayAt = [300, 1000, 2500, 5000, 10000];
+        const replays = replayAt.map(async (at) => {
+          await new Promise((resolve) => setTimeout(resolve, at));
           await progress.replay();
-        }
+        });
+        await Promise.all(replays.slice(0, 2));
+        void Promise.all(replays.slice(2)).catch((error: unknown) => services.log.warn(`walkthrough replay: ${String(error)}`));
         return true;
       },
     },

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { checkSystem, ensureCodeServer, freePort, installExtension, launchBrowser, newWorkbenchPage, root, startCodeServer } from './hostKit.mjs';
 
@@ -119,13 +119,22 @@ async function runSuite(suite, files, vsix, runnerVsix) {
     page.on('pageerror', () => {});
     await page.goto(server.url, { waitUntil: 'domcontentloaded', timeout: 60000 });
     let printed = 0;
+    let shots = 0;
     const deadline = Date.now() + SUITE_TIMEOUT_MS;
     while (!existsSync(resultsPath)) {
       if (Date.now() > deadline) throw new Error(`no test results after ${SUITE_TIMEOUT_MS / 1000} s (is the extension host running?)\n${server.output().slice(-2000)}`);
       const text = readFileSync(logPath, 'utf8');
       if (text.length > printed) {
-        process.stdout.write(text.slice(printed));
+        const fresh = text.slice(printed);
+        process.stdout.write(fresh);
         printed = text.length;
+        // What the window looked like when a test failed (the first three per suite), for the CI log reader.
+        if (fresh.includes('✖') && shots < 3) {
+          shots++;
+          const shot = join(root, 'test-results', `failure-${suite.name}-${shots}.png`);
+          mkdirSync(dirname(shot), { recursive: true });
+          await page.screenshot({ path: shot }).then(() => say(`  (screenshot: ${shot})`), () => {});
+        }
       }
       await new Promise((r) => setTimeout(r, 300));
     }
