@@ -12,11 +12,22 @@ export function registerWalkthrough(services: Services, progress: ProgressStore)
     {
       id: 'llmLab.openWalkthrough',
       run: async () => {
-        await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
-        // VS Code creates the walkthrough service lazily, on this first open, and it registers the steps'
-        // listeners after scanning the extensions: a moment later, or seconds later on a busy machine. Mark
-        // the steps done before it was listening, again and again over ~10 s (a replay is idempotent).
-        const replayAt = [300, 1000, 2500, 5000, 10000];
+        const open = () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
+        await open();
+        // Asked before the walkthrough service has registered LLM Lab's walkthrough, VS Code shows its own default
+        // one instead: the service registers extension walkthroughs only after asking the experiment service,
+        // which it gives up to 5 s (offline, it takes all 5). While the page still shows another walkthrough
+        // (an editor tab VS Code gives no input type, without our title), ask again.
+        for (const at of [700, 2000, 5500, 8000]) {
+          setTimeout(() => {
+            const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+            if (tab && tab.input === undefined && !tab.label.includes('ChatGPT')) void open();
+          }, at);
+        }
+        // VS Code creates the walkthrough service lazily, on this first open, and registers the steps' listeners
+        // a moment to 5 s later (see above). Mark the steps done before it was listening, again over ~10 s
+        // (a replay is idempotent).
+        const replayAt = [300, 1000, 2500, 5500, 7000, 10000];
         const replays = replayAt.map(async (at) => {
           await new Promise((resolve) => setTimeout(resolve, at));
           await progress.replay();
