@@ -49,6 +49,7 @@ export class TokenizerPanel extends Disposable {
     if (current.panel.visible) {
       const lang = language();
       current.post({ type: 'language', lang, strings: stringsFor(current.services.context.extensionPath, lang) });
+      current.htmlLang = undefined; // the page is relabelled, its HTML is not: rebuilt once hidden (below)
     } else {
       current.render('', 'cl100k_base');
     }
@@ -78,6 +79,10 @@ export class TokenizerPanel extends Disposable {
     super();
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'images', 'activity-icon.svg');
     this.register(panel.onDidDispose(() => this.dispose()));
+    // A hidden page is rebuilt from its HTML when shown again: keep that HTML in the current language.
+    this.register(panel.onDidChangeViewState(() => {
+      if (!panel.visible && this.htmlLang !== language()) this.render('', 'cl100k_base');
+    }));
     this.register(panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)));
     this.render(text, encoding);
   }
@@ -88,9 +93,13 @@ export class TokenizerPanel extends Disposable {
     this.panel.dispose();
   }
 
+  /** The language of the HTML last given to the webview. */
+  private htmlLang: string | undefined;
+
   private render(text: string, encoding: EncodingName): void {
     const webview = this.panel.webview;
     const lang = language();
+    this.htmlLang = lang;
     const extUri = this.services.context.extensionUri;
     const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extUri, ...p)).toString();
     webview.html = buildWebviewHtml({

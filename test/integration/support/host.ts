@@ -1,5 +1,6 @@
 // Helpers for integration tests running inside the real VS Code extension host.
 import * as vscode from 'vscode';
+import { recordFigure } from './perf';
 import type { Browser, Frame, Page } from 'playwright-core';
 
 export const EXTENSION_ID = 'llmlab.llm-lab';
@@ -46,25 +47,36 @@ export async function workbenchPage(): Promise<Page> {
   return page;
 }
 
-/** Finds the frame of a webview whose document has `selector` (webviews are nested iframes). */
+/**
+ * Finds the frame of a webview whose document has `selector` (webviews are nested iframes).
+ *
+ * code-server serves every webview from the workbench's own origin, so all webviews share one service-worker
+ * scope (desktop VS Code gives each webview its own origin), and now and then a new webview waits forever for
+ * its worker ("Found unexpected service worker controller") and stays blank. If nothing is found after half
+ * the timeout, this runs Developer: Reload Webviews once (the same HTML in new frames: a page that is really
+ * broken stays broken) and counts it in test-results/host-figures.json.
+ */
 export async function webviewFrame(selector: string, timeoutMs = 20000, intervalMs = 200): Promise<Frame> {
   const page = await workbenchPage();
-  return waitFor(
-    async () => {
-      for (const frame of page.frames()) {
-        try {
-          if (await frame.$(selector)) return frame;
-        } catch {
-          // detached frame: try the next one
-        }
+  const find = async (): Promise<Frame | undefined> => {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // detached frame: try the next one
       }
-      return undefined;
-    },
-    `a webview frame with ${selector}`,
-    timeoutMs,
-    intervalMs,
-  );
+    }
+    return undefined;
+  };
+  const found = await waitFor(find, `a webview frame with ${selector}`, timeoutMs / 2, intervalMs).catch(() => undefined);
+  if (found) return found;
+  webviewReloads++;
+  recordFigure('host: blank webviews reloaded (code-server shared service worker)', webviewReloads, 'count');
+  await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+  return waitFor(find, `a webview frame with ${selector} (also after Developer: Reload Webviews)`, timeoutMs / 2, intervalMs);
 }
+
+let webviewReloads = 0;
 
 /** Closes every editor without a "save?" dialog: dirty documents (untitled test documents) are reverted first. */
 export async function closeAllEditors(): Promise<void> {
