@@ -133,9 +133,9 @@ export async function startCodeServer(options) {
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    // The test runner (never shipped) registers fake editor language models through the proposed chatProvider API.
-    '--enable-proposed-api', 'llmlab.llm-lab-test-runner',
   ];
+  // The test runner (never shipped) registers a fake editor language model through the proposed chatProvider API.
+  if (options.proposedApi) args.push('--enable-proposed-api', 'llmlab.llm-lab-test-runner');
   if (options.trust !== false) args.push('--disable-workspace-trust');
   if (options.locale) args.push('--locale', options.locale);
   args.push(workspace);

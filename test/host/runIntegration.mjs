@@ -63,7 +63,10 @@ async function compileTests() {
 }
 
 const suites = [
-  { name: 'main', match: (f) => !/\.(restricted|zh|reload\d|smoke)\.test\.js$/.test(f), trust: true },
+  { name: 'main', match: (f) => !/\.(restricted|zh|reload\d|smoke|lm)\.test\.js$/.test(f), trust: true },
+  // The editor's own models: the runner registers a language model through the proposed chatProvider API,
+  // enabled for the runner only and only in this suite (it turns on VS Code's chat machinery).
+  { name: 'lm', match: (f) => /\.lm\.test\.js$/.test(f), trust: true, proposedApi: true },
   // A clean profile with only the packaged .vsix; the tests drive the UI, never the extension's API.
   { name: 'smoke', match: (f) => /\.smoke\.test\.js$/.test(f), trust: true },
   // Two phases in one browser session with a real window reload between them (the runner reloads).
@@ -72,12 +75,24 @@ const suites = [
   { name: 'zh', match: (f) => /\.zh\.test\.js$/.test(f), trust: true, locale: 'zh-cn' },
 ];
 
+/** Lets the installed test runner register editor language models (lm suite only; see suites above). */
+function enableChatProvider(dataDir) {
+  const dir = readdirSync(join(dataDir, 'ext')).find((d) => d.startsWith('llmlab.llm-lab-test-runner'));
+  if (!dir) throw new Error('the test runner extension is not installed');
+  const manifestPath = join(dataDir, 'ext', dir, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.enabledApiProposals = ['chatProvider'];
+  manifest.contributes = { ...manifest.contributes, languageModels: { vendor: 'llmlab-test' } };
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+}
+
 async function runSuite(suite, files, vsix, runnerVsix) {
   const dataDir = mkdtempSync(join(tmpdir(), `llmlab-host-${suite.name}-`));
   const workspace = join(dataDir, 'workspace');
   cpSync(join(root, 'sample-workspace'), workspace, { recursive: true });
   installExtension(dataDir, vsix);
   installExtension(dataDir, runnerVsix);
+  if (suite.proposedApi) enableChatProvider(dataDir);
   if (suite.locale) {
     // The offline host has no real language pack; an empty one plus its languagepacks.json entry is enough
     // for VS Code to run with the zh-cn display language (extensions then read package.nls.zh-cn.json).
@@ -113,7 +128,7 @@ async function runSuite(suite, files, vsix, runnerVsix) {
   let browser;
   const started = Date.now();
   try {
-    server = await startCodeServer({ dataDir, workspace, env, trust: suite.trust, locale: suite.locale });
+    server = await startCodeServer({ dataDir, workspace, env, trust: suite.trust, locale: suite.locale, proposedApi: suite.proposedApi });
     browser = await launchBrowser({ cdpPort, lang: suite.locale });
     const page = await newWorkbenchPage(browser, { viewport: { width: 1400, height: 900 } });
     page.on('pageerror', () => {});
