@@ -66,7 +66,7 @@ export class ProgressStore extends Disposable implements ProgressReporter {
   /**
    * Walkthrough steps complete through `onContext:` keys. VS Code's walkthrough service ignores a key that is
    * already true when it registers its listeners (it treats it as "seen this session"), and it is created
-   * lazily. So a completion key is a pulse: set true when the thing is done, then back to false; `replay()`
+   * lazily and registers extension walkthroughs up to 5 s later. So a completion key is a pulse: set true when the thing is done, then back to false; `replay()`
    * pulses everything already done once the walkthrough is open, so steps done earlier are marked too.
    */
   private publishContextKeys(): void {
@@ -93,8 +93,10 @@ export class ProgressStore extends Disposable implements ProgressReporter {
   }
 
   private async pulse(keys: string[]): Promise<void> {
+    // True only for one round trip: the walkthrough service completes a step when it sees the key turn true,
+    // but if it registers the step while the key is already true it marks the event "seen" and never completes
+    // that step in this session. A short pulse makes that overlap (nearly) impossible.
     await Promise.all(keys.map((key) => vscode.commands.executeCommand('setContext', key, true)));
-    await new Promise((resolve) => setTimeout(resolve, 100));
     await Promise.all(keys.map((key) => vscode.commands.executeCommand('setContext', key, false)));
   }
 }
