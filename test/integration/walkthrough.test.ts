@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, waitFor, webviewFrame, workbenchPage } from './support/host';
+import { activateExtension, closeAllEditors, sleep, waitFor, webviewFrame, workbenchPage } from './support/host';
 
 describe('walkthrough', () => {
   before(async () => {
@@ -45,6 +45,9 @@ describe('walkthrough', () => {
     const step = page.locator('.getting-started-step[data-step-id$="#open-lecture"]');
     await waitFor(async () => (await step.count()) > 0, 'open-lecture step', 15000);
     await step.click();
+    // Selecting the step loads its markdown media in a webview; in code-server all webviews share one
+    // service-worker scope and two registering at once can leave one blank. Let the media go first.
+    await sleep(1500);
     await page.locator('.getting-started-step[data-step-id$="#open-lecture"] .button-container a').first().click();
     await webviewFrame('h1[data-section-id]');
     await vscode.commands.executeCommand('llmLab.openWalkthrough');
