@@ -50,7 +50,13 @@ describe('demo command arguments', () => {
         assert.equal(def.runs[0].expected, undefined);
         const prompt = toMessages(def.runs[0].template).at(-1)!.content;
         assert.ok(prompt.includes(text), prompt);
-        if (action === 'translate') assert.match(prompt, lang === 'en' ? /sea otter|海獭/ : /海獭|sea otter/);
+        if (action === 'translate') {
+          // English text goes English → Chinese (exemplar "sea otter" → "海獭"), Chinese text the other way.
+          assert.equal(runId, lang === 'en' ? 'en-to-zh' : 'zh-to-en');
+          const [from, to] = lang === 'en' ? ['sea otter', '海獭'] : ['海獭', 'sea otter'];
+          assert.ok(prompt.includes(from) && prompt.indexOf(from) < prompt.indexOf(to), `${lang}: expected the exemplar ${from} → ${to}: ${prompt}`);
+          assert.match(prompt, lang === 'en' ? /Translate English to Chinese/ : /将中文翻译成英文/);
+        }
       }
     }
     assert.equal(selectionDefinition(getDemo(catalog, 'tldr-summary', 'en')!, 'nope', 'x', 'T'), undefined);
