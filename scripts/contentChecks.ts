@@ -29,7 +29,7 @@ export const ZH_TERMS: readonly TermRule[] = [
   { concept: "OpenAI's AI trainers", use: 'AI 训练师', banned: /训练员/g },
   // "harmful" (有害) is a separate InstructGPT metric; "toxic outputs" are 有毒输出.
   { concept: 'toxic', use: '有毒 / 毒性', banned: /有害输出/g },
-  { concept: 'key idea callout', use: '**核心思想：**', banned: /\*\*核心思想[。.:：]\*\*|\*\*核心思想\*\*[。.:]|核心思想[。.:]\*\*/g },
+  { concept: 'key idea callout', use: '**核心思想：**', banned: /\*\*核心思想[。.:]\*\*|\*\*核心思想\*\*[。.:：]/g },
 ];
 
 /** Removes what is not prose: code spans, math, link targets, URLs, paths, "::demo[…]", the gloss "（token）". */

@@ -10,6 +10,7 @@ import { FromLectureWebview, parseFromLectureWebview, ProgressView, SectionPaylo
 import type { LectureContent } from './lectureContent';
 import { searchLecture } from './lectureSearch';
 import { checkAnswer } from './questions';
+import { lectureCommand } from './lectureCommands';
 
 export const LECTURE_VIEW_TYPE = 'llmLab.lecture';
 const READ_AFTER_MS = 8000;
@@ -219,9 +220,11 @@ export class LecturePanel extends Disposable {
         // VS Code asks for confirmation before opening an untrusted domain.
         await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         break;
-      case 'runCommand':
-        await vscode.commands.executeCommand(message.command, ...(message.args === undefined ? [] : [message.args]));
+      case 'runCommand': {
+        const command = lectureCommand(message.command, message.args);
+        if (command) await vscode.commands.executeCommand(command.id, ...command.args);
         break;
+      }
       case 'answer': {
         const question = this.content.questions(lang).find((q) => q.id === message.questionId);
         if (!question) return;

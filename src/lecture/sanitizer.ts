@@ -53,14 +53,27 @@ const OPTIONS: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === 'use' && !/^#/.test(frame.attribs.href ?? ''),
   transformTags: {
     a: (tagName, attribs) => {
-      const href = attribs.href ?? '';
+      if (attribs.href === undefined) return { tagName, attribs };
+      // Check the URL a browser would follow (entities are already decoded by the parser), and keep exactly
+      // that, so a leading space or a tab inside "command" cannot slip past the allow-list.
+      const href = browserUrl(attribs.href);
       if (/^command:/i.test(href) && !/^command:llmLab\.[A-Za-z]+(\?|$)/.test(href)) {
         return { tagName: 'span', attribs: {} };
       }
-      return { tagName, attribs };
+      return { tagName, attribs: { ...attribs, href } };
     },
   },
 };
+
+/**
+ * A URL as the WHATWG URL parser reads it: leading and trailing C0 controls and spaces trimmed, and every tab
+ * and newline removed (https://url.spec.whatwg.org/#concept-basic-url-parser). Other control characters are
+ * removed too: no legitimate link has them.
+ */
+export function browserUrl(href: string): string {
+  // eslint-disable-next-line no-control-regex
+  return href.replace(/[\u0000-\u001f\u007f]/g, '').replace(/^ +| +$/g, '');
+}
 
 /** The one sanitizer for lecture markdown and model output before either reaches a webview. */
 export function sanitize(html: string): string {

@@ -1,7 +1,8 @@
 // npm run test:integration — mocha inside a real VS Code 1.100 (code-server + headless Chromium) with the
 // packaged .vsix installed. Suites: "main" (trusted workspace), "restricted" (untrusted workspace),
-// "zh" (VS Code display language zh-cn). Prints mocha's summary lines, writes test-results/integration.json,
-// exits non-zero on any failure or if the host fails to start. Flags: --no-package, --grep <re>, --suite <name>.
+// "zh" (VS Code display language zh-cn), "fresh" (an empty folder: nothing may activate LLM Lab). Prints
+// mocha's summary lines, writes test-results/integration.json, exits non-zero on any failure or if the host
+// fails to start. Flags: --no-package, --grep <re>, --suite <name>.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,9 @@ async function compileTests() {
 }
 
 const suites = [
-  { name: 'main', match: (f) => !/\.(restricted|zh|reload\d|smoke|lm)\.test\.js$/.test(f), trust: true },
+  { name: 'main', match: (f) => !/\.(restricted|zh|reload\d|smoke|lm|fresh)\.test\.js$/.test(f), trust: true },
+  // A fresh window on an empty folder: the test only watches (it must not activate LLM Lab itself).
+  { name: 'fresh', match: (f) => /\.fresh\.test\.js$/.test(f), trust: true, emptyWorkspace: true },
   // The editor's own models: the runner registers a language model through the proposed chatProvider API,
   // enabled for the runner only and only in this suite (it turns on VS Code's chat machinery).
   { name: 'lm', match: (f) => /\.lm\.test\.js$/.test(f), trust: true, proposedApi: true },
@@ -89,7 +92,8 @@ function enableChatProvider(dataDir) {
 async function runSuite(suite, files, vsix, runnerVsix) {
   const dataDir = mkdtempSync(join(tmpdir(), `llmlab-host-${suite.name}-`));
   const workspace = join(dataDir, 'workspace');
-  cpSync(join(root, 'sample-workspace'), workspace, { recursive: true });
+  if (suite.emptyWorkspace) mkdirSync(workspace, { recursive: true });
+  else cpSync(join(root, 'sample-workspace'), workspace, { recursive: true });
   installExtension(dataDir, vsix);
   installExtension(dataDir, runnerVsix);
   if (suite.proposedApi) enableChatProvider(dataDir);
@@ -121,6 +125,7 @@ async function runSuite(suite, files, vsix, runnerVsix) {
     LLMLAB_CDP_PORT: String(cdpPort),
     LLMLAB_REPO_ROOT: root,
     LLMLAB_WORKSPACE: workspace,
+    LLMLAB_HOST_DATA: dataDir,
     LLMLAB_SUITE: suite.name,
     ...(option('--grep') ? { LLMLAB_TEST_GREP: option('--grep') } : {}),
   };
@@ -175,6 +180,8 @@ async function main() {
   const runnerVsix = packageRunner();
   const compiled = await compileTests();
   const only = option('--suite');
+  // Figures measured in the host belong to this run only: a stale file could pass the budgets.
+  rmSync(join(root, 'test-results', 'host-figures.json'), { force: true });
   const totals = { passes: 0, failures: 0, pending: 0, suites: {} };
   for (const suite of suites) {
     if (only && suite.name !== only) continue;

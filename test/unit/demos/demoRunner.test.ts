@@ -84,11 +84,9 @@ describe('demo runner', () => {
   it('runner: compare-mode runs start together and stream events per run index', async () => {
     const { provider } = fakeProvider([[/./, 'The answer is 4.']], { chunkDelayMs: 20 });
     const events: [number, DemoUpdate][] = [];
-    const started = performance.now();
     const result = await runDemo(demo('cot-vs-standard'), { onUpdate: (i, e) => events.push([i, e]) }, deps(provider));
-    const elapsed = performance.now() - started;
     assert.equal(result.runs.length, 6);
-    assert.ok(elapsed < 6 * 4 * 20, `runs were not parallel (${Math.round(elapsed)} ms)`);
+    // Parallel = all six started before any ended (checked below); the time it saves: bench/demos.bench.ts.
     const plan = events.find(([i, e]) => i === -1 && e.type === 'plan')?.[1];
     assert.ok(plan && plan.type === 'plan' && plan.runs.length === 6 && plan.parallel);
     const starts = events.filter(([, e]) => e.type === 'start').map(([i]) => i);

@@ -115,13 +115,11 @@ describe('text regions', () => {
     assert.equal(reads, 2);
   });
 
-  it('a 5,000-line python file is scanned in one pass (well under 200 ms on a slow machine)', () => {
+  it('a 5,000-line python file: every string and comment of every line is found (speed: bench/regions.bench.ts)', () => {
     const line = 'x = compute("a", b)  # the reward model step\n';
     const text = line.repeat(5000);
-    const started = performance.now();
     const ranges = allowedRanges('python', text);
-    const elapsed = performance.now() - started;
     assert.equal(ranges.length, 10000);
-    assert.ok(elapsed < 200, `${elapsed.toFixed(1)} ms`);
+    assert.equal(text.slice(ranges[9999]![0], ranges[9999]![1]).trim(), '# the reward model step');
   });
 });

@@ -69,14 +69,14 @@ describe('llm: HTTP failures, retries, timeouts and cancellation', () => {
   });
 
   it('retry: 429 with Retry-After: 1 emits a retry event, waits about 1 s, then succeeds', async () => {
-    const started = performance.now();
     const events = await run('http-429-retry-after-1-once');
-    const waited = performance.now() - started;
     assert.deepEqual(events[0] && { ...events[0], reason: undefined }, { type: 'retry', attempt: 1, waitMs: 1000, reason: undefined });
     assert.match((events[0] as { reason: string }).reason, /limiting requests/);
     assert.equal(textOf(events), DEFAULT_REPLY);
-    assert.ok(waited >= 950 && waited < 3000, `waited ${waited} ms`);
     assert.equal(attempts(), 2);
+    // The second attempt came after the wait, not before (how close to 1 s: bench/llm.bench.ts).
+    const [first, second] = server.requestsTo('/v1/chat/completions');
+    assert.ok(second!.startedAt - first!.startedAt >= 950, `retried after ${second!.startedAt - first!.startedAt} ms`);
   });
 
   it('retry: 503 with retry-after-ms and with an HTTP-date Retry-After are retried', async () => {
@@ -140,19 +140,20 @@ describe('llm: HTTP failures, retries, timeouts and cancellation', () => {
   it('timeout: a stream that stops mid-way and hangs → timeout after the idle limit', async () => {
     const quick = new OpenAiCompatibleProvider(server.baseUrl, client({ timeoutMs: 300 }));
     const events: StreamEvent[] = [];
-    const started = performance.now();
     const error = await rejectsWith(
       (async () => {
         for await (const e of quick.chat({ model: 'hang-after-3', ...ask('x') }, never())) events.push(e);
       })(),
       'timeout',
     );
-    const took = performance.now() - started;
     assert.equal(error.details.reason, 'idle');
     assert.match(error.message, /stopped sending/);
     assert.equal(textOf(events), 'The answer is', 'the three tokens before the silence were delivered');
-    assert.ok(took >= 280 && took < 1500, `took ${took} ms`);
-    await server.waitForClose(server.requestsTo('/v1/chat/completions')[0]!, 500);
+    // The client hung up (how soon after the idle limit: bench/llm.bench.ts).
+    const request = server.requestsTo('/v1/chat/completions')[0]!;
+    const closedAt = await server.waitForClose(request, 2000);
+    assert.equal(request.completed, false);
+    assert.ok(closedAt - request.startedAt >= 280, `closed after ${closedAt - request.startedAt} ms, before the 300 ms idle limit`);
   });
 
   it('timeout: no response headers at all → first-byte timeout', async () => {
