@@ -149,49 +149,88 @@ export function matmulForward(out: Tensor, inp: Tensor, weight: Tensor, bias: Te
   }
 }
 
-/**
- * dinp (N, C) += dout · weight;  dweight (OC, C) += doutᵀ · inp;  dbias += Σₙ dout.
- * Both are written as row updates over contiguous memory (axpy), four source rows at a time.
- */
-export function matmulBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor | null, dout: Tensor, inp: Tensor, weight: Tensor, N: number, C: number, OC: number): void {
-  // dinp[n, :] += Σ_o dout[n, o] · weight[o, :]
-  for (let n = 0; n < N; n++) {
-    const x = n * C;
-    const d = n * OC;
+/** out (M, N) += A (M, K) · B (N, K)ᵀ, both read along rows, a 2 × 4 block of sums at a time. */
+function gemmNTAccumulate(out: Tensor, A: Tensor, Bm: Tensor, M: number, K: number, N: number): void {
+  let m = 0;
+  for (; m + 1 < M; m += 2) {
+    const x0 = m * K;
+    const x1 = x0 + K;
     let o = 0;
-    for (; o + 3 < OC; o += 4) {
-      const g0 = dout[d + o], g1 = dout[d + o + 1], g2 = dout[d + o + 2], g3 = dout[d + o + 3];
-      const w0 = o * C, w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
-      for (let c = 0; c < C; c++) {
-        dinp[x + c] += g0 * weight[w0 + c] + g1 * weight[w1 + c] + g2 * weight[w2 + c] + g3 * weight[w3 + c];
+    for (; o + 3 < N; o += 4) {
+      const w0 = o * K, w1 = w0 + K, w2 = w1 + K, w3 = w2 + K;
+      let a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+      for (let k = 0; k < K; k++) {
+        const i0 = A[x0 + k];
+        const i1 = A[x1 + k];
+        const v0 = Bm[w0 + k], v1 = Bm[w1 + k], v2 = Bm[w2 + k], v3 = Bm[w3 + k];
+        a00 += i0 * v0; a01 += i0 * v1; a02 += i0 * v2; a03 += i0 * v3;
+        a10 += i1 * v0; a11 += i1 * v1; a12 += i1 * v2; a13 += i1 * v3;
       }
+      const r0 = m * N + o;
+      const r1 = r0 + N;
+      out[r0] += a00; out[r0 + 1] += a01; out[r0 + 2] += a02; out[r0 + 3] += a03;
+      out[r1] += a10; out[r1 + 1] += a11; out[r1 + 2] += a12; out[r1 + 3] += a13;
     }
-    for (; o < OC; o++) {
-      const g = dout[d + o];
-      const w = o * C;
-      for (let c = 0; c < C; c++) dinp[x + c] += g * weight[w + c];
+    for (; o < N; o++) {
+      const w = o * K;
+      let a0 = 0, a1 = 0;
+      for (let k = 0; k < K; k++) {
+        a0 += A[x0 + k] * Bm[w + k];
+        a1 += A[x1 + k] * Bm[w + k];
+      }
+      out[m * N + o] += a0;
+      out[(m + 1) * N + o] += a1;
     }
   }
-  // dweight[o, :] += Σ_n dout[n, o] · inp[n, :]
-  for (let o = 0; o < OC; o++) {
-    const w = o * C;
-    let n = 0;
-    let db = 0;
-    for (; n + 3 < N; n += 4) {
-      const g0 = dout[n * OC + o], g1 = dout[(n + 1) * OC + o], g2 = dout[(n + 2) * OC + o], g3 = dout[(n + 3) * OC + o];
-      db += g0 + g1 + g2 + g3;
-      const x0 = n * C, x1 = x0 + C, x2 = x1 + C, x3 = x2 + C;
-      for (let c = 0; c < C; c++) {
-        dweight[w + c] += g0 * inp[x0 + c] + g1 * inp[x1 + c] + g2 * inp[x2 + c] + g3 * inp[x3 + c];
-      }
+  for (; m < M; m++) {
+    for (let o = 0; o < N; o++) {
+      let a = 0;
+      for (let k = 0; k < K; k++) a += A[m * K + k] * Bm[o * K + k];
+      out[m * N + o] += a;
     }
-    for (; n < N; n++) {
-      const g = dout[n * OC + o];
-      db += g;
-      const x = n * C;
-      for (let c = 0; c < C; c++) dweight[w + c] += g * inp[x + c];
+  }
+}
+
+/** dst (cols, rows) = srcᵀ for src (rows, cols). */
+function transpose(dst: Tensor, src: Tensor, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const s = r * cols;
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[s + c];
+  }
+}
+
+let scratchA: Tensor = new Float32Array(0);
+let scratchB: Tensor = new Float32Array(0);
+function scratch(which: 'a' | 'b', like: Tensor, n: number): Tensor {
+  const cur = which === 'a' ? scratchA : scratchB;
+  if (cur.length >= n && cur.constructor === like.constructor) return cur.subarray(0, n);
+  const fresh = like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+  if (which === 'a') scratchA = fresh;
+  else scratchB = fresh;
+  return fresh;
+}
+
+/**
+ * dinp (N, C) += dout · weight;  dweight (OC, C) += doutᵀ · inp;  dbias += Σₙ dout.
+ * Transposing weight, dout and inp first (O(N·C) work) turns both products into the forward pass's
+ * row-by-row dot products, so the O(N·C·OC) inner loops keep their sums in registers.
+ */
+export function matmulBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor | null, dout: Tensor, inp: Tensor, weight: Tensor, N: number, C: number, OC: number): void {
+  const wT = scratch('a', weight, OC * C);
+  transpose(wT, weight, OC, C);
+  gemmNTAccumulate(dinp, dout, wT, N, OC, C);
+  const doutT = scratch('a', dout, OC * N);
+  transpose(doutT, dout, N, OC);
+  const inpT = scratch('b', inp, C * N);
+  transpose(inpT, inp, N, C);
+  gemmNTAccumulate(dweight, doutT, inpT, OC, N, C);
+  if (dbias) {
+    for (let o = 0; o < OC; o++) {
+      let s = 0;
+      const r = o * N;
+      for (let n = 0; n < N; n++) s += doutT[r + n];
+      dbias[o] += s;
     }
-    if (dbias) dbias[o] += db;
   }
 }
 
