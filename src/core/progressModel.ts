@@ -22,7 +22,8 @@ export function emptyProgress(): ProgressState {
   return { version: PROGRESS_VERSION, sections: {}, checks: {}, demos: {}, widgets: {}, terms: {} };
 }
 
-export type MigrationNotice = 'none' | 'migrated' | 'reset';
+/** `newer`: written by a newer LLM Lab; read as far as we understand it, and never written back. */
+export type MigrationNotice = 'none' | 'migrated' | 'reset' | 'newer';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -40,7 +41,8 @@ function cleanMap<T>(value: unknown, clean: (entry: Record<string, unknown>) => 
 
 /**
  * Reads whatever was stored: the current version (entries that don't validate are dropped), version 1
- * (`{ version: 1, read: string[], passed: string[] }`) migrated, nothing → empty, anything else → reset.
+ * (`{ version: 1, read: string[], passed: string[] }`) migrated, a newer version read as far as its fields
+ * are the ones we know (notice `newer`: the caller must not write it back), nothing → empty, anything else → reset.
  */
 export function migrateProgress(raw: unknown, now = Date.now()): { state: ProgressState; notice: MigrationNotice } {
   if (raw === undefined || raw === null) return { state: emptyProgress(), notice: 'none' };
@@ -55,7 +57,8 @@ export function migrateProgress(raw: unknown, now = Date.now()): { state: Progre
     }
     return { state, notice: 'migrated' };
   }
-  if (raw.version !== PROGRESS_VERSION) return { state: emptyProgress(), notice: 'reset' };
+  const newer = typeof raw.version === 'number' && Number.isInteger(raw.version) && raw.version > PROGRESS_VERSION;
+  if (raw.version !== PROGRESS_VERSION && !newer) return { state: emptyProgress(), notice: 'reset' };
   const state: ProgressState = {
     version: PROGRESS_VERSION,
     sections: cleanMap(raw.sections, (e) => (isTime(e.readAt) ? { readAt: e.readAt } : undefined)),
@@ -71,7 +74,59 @@ export function migrateProgress(raw: unknown, now = Date.now()): { state: Progre
   if (isTime(raw.modelConnectedAt)) state.modelConnectedAt = raw.modelConnectedAt;
   if (isTime(raw.lectureOpenedAt)) state.lectureOpenedAt = raw.lectureOpenedAt;
   if (typeof raw.lastSectionId === 'string') state.lastSectionId = raw.lastSectionId;
-  return { state, notice: 'none' };
+  return { state, notice: newer ? 'newer' : 'none' };
+}
+
+/** The part of a vscode.Memento the progress store uses (so persistence is testable without VS Code). */
+export interface ProgressMemento {
+  get(key: string): unknown;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+const NEWER_NOTICE_KEY = 'llmLab.progress.newerVersionNoticed';
+
+/**
+ * Loads and saves progress. Progress written by a newer LLM Lab (after a downgrade, or from another machine
+ * through Settings Sync) is kept untouched: this session works read-only on what it understands, so going back
+ * to the newer version loses nothing. Only an explicit reset replaces it.
+ */
+export class ProgressPersistence {
+  private readOnlyVersion: number | undefined;
+
+  constructor(private readonly memento: ProgressMemento, private readonly key: string) {}
+
+  load(now = Date.now()): { state: ProgressState; notice: MigrationNotice } {
+    const raw = this.memento.get(this.key);
+    const result = migrateProgress(raw, now);
+    this.readOnlyVersion = result.notice === 'newer' ? (raw as { version: number }).version : undefined;
+    if (result.notice === 'migrated' || result.notice === 'reset') void this.memento.update(this.key, result.state);
+    return result;
+  }
+
+  /** True while the stored progress is from a newer version and is being kept as it is. */
+  get readOnly(): boolean {
+    return this.readOnlyVersion !== undefined;
+  }
+
+  async save(state: ProgressState): Promise<void> {
+    if (this.readOnly) return;
+    await this.memento.update(this.key, state);
+  }
+
+  /** An explicit reset by the reader: the one write allowed over a newer version's progress. */
+  async clear(): Promise<ProgressState> {
+    this.readOnlyVersion = undefined;
+    const state = emptyProgress();
+    await this.memento.update(this.key, state);
+    return state;
+  }
+
+  /** True once per newer stored version: whether to tell the reader that progress is read-only. */
+  shouldAnnounceReadOnly(): boolean {
+    if (this.readOnlyVersion === undefined || this.memento.get(NEWER_NOTICE_KEY) === this.readOnlyVersion) return false;
+    void this.memento.update(NEWER_NOTICE_KEY, this.readOnlyVersion);
+    return true;
+  }
 }
 
 /** Returns a new state with the event applied (the input is not modified). */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { t } from './l10n';
 import type { Log } from './log';
-import { applyProgress, emptyProgress, migrateProgress, ProgressState, progressContextKeys } from './progressModel';
+import { applyProgress, ProgressPersistence, ProgressState, progressContextKeys } from './progressModel';
 import type { ProgressEvent, ProgressReporter } from './services';
 
 const STORAGE_KEY = 'llmLab.progress';
@@ -14,14 +14,25 @@ export class ProgressStore extends Disposable implements ProgressReporter {
   readonly onDidChange = this.changed.event;
   private lastKeys: Record<string, boolean | number> = {};
 
-  constructor(private readonly memento: vscode.Memento, private readonly log: Log) {
+  private readonly persistence: ProgressPersistence;
+
+  constructor(memento: vscode.Memento, log: Log) {
     super();
-    const { state, notice } = migrateProgress(memento.get(STORAGE_KEY));
+    this.persistence = new ProgressPersistence(memento, STORAGE_KEY);
+    const { state, notice } = this.persistence.load();
     this.state = state;
-    if (notice !== 'none') {
-      log.warn(`progress: stored state ${notice === 'migrated' ? 'migrated from an older version' : 'was unreadable and was reset'}`);
-      void memento.update(STORAGE_KEY, state);
-      if (notice === 'reset') void vscode.window.showWarningMessage(t('LLM Lab could not read your saved progress, so it starts afresh.'));
+    if (notice === 'migrated') log.warn('progress: stored state migrated from an older version');
+    if (notice === 'reset') {
+      log.warn('progress: stored state was unreadable and was reset');
+      void vscode.window.showWarningMessage(t('LLM Lab could not read your saved progress, so it starts afresh.'));
+    }
+    if (notice === 'newer') {
+      log.warn('progress: stored state is from a newer version of LLM Lab; kept unchanged (read-only this session)');
+      if (this.persistence.shouldAnnounceReadOnly()) {
+        void vscode.window.showInformationMessage(
+          t('Your LLM Lab progress was saved by a newer version of LLM Lab. It is kept unchanged: what you do now is not saved until you update LLM Lab (or reset progress).'),
+        );
+      }
     }
     this.publishContextKeys();
   }
@@ -33,7 +44,7 @@ export class ProgressStore extends Disposable implements ProgressReporter {
   record(event: ProgressEvent): void {
     if (this.isRepeat(event)) return;
     this.state = applyProgress(this.state, event);
-    void this.memento.update(STORAGE_KEY, this.state);
+    void this.persistence.save(this.state);
     this.publishContextKeys();
     this.changed.fire(this.state);
   }
@@ -57,8 +68,7 @@ export class ProgressStore extends Disposable implements ProgressReporter {
   }
 
   async reset(): Promise<void> {
-    this.state = emptyProgress();
-    await this.memento.update(STORAGE_KEY, this.state);
+    this.state = await this.persistence.clear();
     this.publishContextKeys();
     this.changed.fire(this.state);
   }

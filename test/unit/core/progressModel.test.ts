@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  applyProgress, emptyProgress, migrateProgress, progressContextKeys, resumeSection, sectionPassed, summarizeParts,
+  applyProgress, emptyProgress, migrateProgress, ProgressPersistence, progressContextKeys, resumeSection, sectionPassed, summarizeParts,
 } from '../../../src/core/progressModel';
 
 const sections = [
@@ -81,10 +81,92 @@ describe('progress model', () => {
     assert.equal(v1.state.checks['a-1']!.sectionId, 'a');
     assert.equal(migrateProgress(undefined).notice, 'none');
     assert.equal(migrateProgress('garbage').notice, 'reset');
-    assert.equal(migrateProgress({ version: 99 }).notice, 'reset');
+    assert.equal(migrateProgress({ version: 1.5 }).notice, 'reset');
+    assert.equal(migrateProgress({ version: '3' }).notice, 'reset');
     const kept = migrateProgress({ version: 2, sections: { a: { readAt: 1 }, b: { readAt: 'x' } }, checks: { q: { nope: 1 } }, demos: {}, widgets: {}, terms: {} });
     assert.equal(kept.notice, 'none');
     assert.deepEqual(Object.keys(kept.state.sections), ['a'], 'invalid entries are dropped, valid ones kept');
     assert.deepEqual(kept.state.checks, {});
+  });
+
+  describe('progress from a newer version', () => {
+    const KEY = 'llmLab.progress';
+    class FakeMemento {
+      readonly values = new Map<string, unknown>();
+      writes = 0;
+      get(key: string): unknown {
+        return this.values.get(key);
+      }
+      async update(key: string, value: unknown): Promise<void> {
+        this.writes++;
+        this.values.set(key, structuredClone(value));
+      }
+    }
+    const newer = () => ({
+      version: 3,
+      sections: { gpt1: { readAt: 10 }, gpt3: { readAt: 20, readingTimeMs: 5000 } },
+      checks: {}, demos: { pal: { at: 7, ok: true, count: 2 } }, widgets: {}, terms: {},
+      futureField: { streak: 12 },
+    });
+
+    it('progress: a newer version is read as far as it is understood, with notice "newer"', () => {
+      const { state, notice } = migrateProgress(newer());
+      assert.equal(notice, 'newer');
+      assert.deepEqual(Object.keys(state.sections), ['gpt1', 'gpt3']);
+      assert.equal(state.demos.pal!.count, 2);
+    });
+
+    it('progress: stored progress of a newer version is never written back, whatever is recorded', async () => {
+      const memento = new FakeMemento();
+      memento.values.set(KEY, newer());
+      const persistence = new ProgressPersistence(memento, KEY);
+      let { state } = persistence.load();
+      assert.equal(persistence.readOnly, true);
+      state = applyProgress(state, { kind: 'sectionRead', sectionId: 'rlhf-ppo' });
+      await persistence.save(state);
+      assert.deepEqual(memento.values.get(KEY), newer(), 'the newer version\'s data was changed');
+    });
+
+    it('progress: the read-only notice is announced once per newer version', () => {
+      const memento = new FakeMemento();
+      memento.values.set(KEY, newer());
+      const first = new ProgressPersistence(memento, KEY);
+      first.load();
+      assert.equal(first.shouldAnnounceReadOnly(), true);
+      assert.equal(first.shouldAnnounceReadOnly(), false);
+      const nextSession = new ProgressPersistence(memento, KEY);
+      nextSession.load();
+      assert.equal(nextSession.shouldAnnounceReadOnly(), false);
+      memento.values.set(KEY, { ...newer(), version: 4 });
+      const afterAnotherUpgrade = new ProgressPersistence(memento, KEY);
+      afterAnotherUpgrade.load();
+      assert.equal(afterAnotherUpgrade.shouldAnnounceReadOnly(), true);
+      assert.deepEqual((memento.values.get(KEY) as { version: number }).version, 4);
+    });
+
+    it('progress: an explicit reset replaces it, and then progress is saved again', async () => {
+      const memento = new FakeMemento();
+      memento.values.set(KEY, newer());
+      const persistence = new ProgressPersistence(memento, KEY);
+      persistence.load();
+      let state = await persistence.clear();
+      assert.equal(persistence.readOnly, false);
+      state = applyProgress(state, { kind: 'sectionRead', sectionId: 'gpt1' });
+      await persistence.save(state);
+      assert.equal((memento.values.get(KEY) as { version: number }).version, 2);
+      assert.ok('gpt1' in (memento.values.get(KEY) as { sections: object }).sections);
+    });
+
+    it('progress: current progress is saved, older progress migrated and written back', async () => {
+      const memento = new FakeMemento();
+      memento.values.set(KEY, { version: 1, read: ['gpt1'], passed: [] });
+      const persistence = new ProgressPersistence(memento, KEY);
+      const { state, notice } = persistence.load();
+      assert.equal(notice, 'migrated');
+      assert.equal((memento.values.get(KEY) as { version: number }).version, 2);
+      await persistence.save(applyProgress(state, { kind: 'sectionRead', sectionId: 'gpt3' }));
+      assert.ok('gpt3' in (memento.values.get(KEY) as { sections: object }).sections);
+      assert.equal(persistence.readOnly, false);
+    });
   });
 });
