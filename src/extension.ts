@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config } from './core/config';
 import { applyLanguage } from './core/language';
 import { Log } from './core/log';
 import { ProgressStore } from './core/progressStore';
+import { cleanStaleTempDirs } from './core/tempCleanup';
 import type { Services } from './core/services';
 import { LecturePanel } from './lecture/lecturePanel';
 import { TokenizerPanel } from './lessons/tokenizerPanel';
@@ -44,6 +46,13 @@ export function activate(context: vscode.ExtensionContext): { services: Services
     }),
   );
   progress.start();
+  // After activation returns, off the start-up path: folders of runs whose host died.
+  const cleanup = setTimeout(() => {
+    void cleanStaleTempDirs(tmpdir()).then((removed) => {
+      if (removed.length) log.info(`removed ${removed.length} stale temp folder(s): ${removed.join(', ')}`);
+    });
+  }, 5000);
+  context.subscriptions.push({ dispose: () => clearTimeout(cleanup) });
   const activationMs = Date.now() - started;
   log.info(`LLM Lab activated in ${activationMs} ms (VS Code ${vscode.version})`);
   return { services, activationMs };
