@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { decodeCheckpoint, encodeCheckpoint, fromHalf, roundToHalf, toHalf } from '../../../src/tinygpt/checkpoint';
+import { validateGptConfig, validateTrainConfig, DEFAULT_TRAIN } from '../../../src/tinygpt/config';
+import { Gpt, paramCount } from '../../../src/tinygpt/model';
+import { learningRate } from '../../../src/tinygpt/optimizer';
+import { Rng } from '../../../src/tinygpt/rng';
+import { LocalTrainer, TrainState, type TokenData } from '../../../src/tinygpt/training';
+
+const SMALL = { vocabSize: 64, context: 16, layers: 2, heads: 2, dim: 32 };
+
+function randomData(n: number, V: number, seed: number): TokenData {
+  const rng = new Rng(seed);
+  // A learnable stream: mostly "next id = previous + 1 (mod V)", some noise.
+  const train = new Uint16Array(n);
+  for (let i = 1; i < n; i++) train[i] = rng.next() < 0.8 ? (train[i - 1] + 1) % V : rng.int(V);
+  return { train, val: train.slice(0, 200) };
+}
+
+describe('tiny GPT model and training', () => {
+  it('the initial loss is close to ln(V): a fresh model guesses uniformly', () => {
+    const state = TrainState.create(SMALL, { seed: 1, batch: 4 });
+    const trainer = new LocalTrainer(state, randomData(2000, SMALL.vocabSize, 2));
+    const loss = trainer.step();
+    assert.ok(Math.abs(loss - Math.log(SMALL.vocabSize)) < 0.05, `loss ${loss} vs ln V ${Math.log(SMALL.vocabSize)}`);
+  });
+
+  it('overfits one batch to near zero loss', () => {
+    const config = { vocabSize: 32, context: 12, layers: 2, heads: 2, dim: 32 };
+    const rng = new Rng(9);
+    const tokens = Uint16Array.from({ length: config.context + 1 }, () => rng.int(config.vocabSize));
+    const state = TrainState.create(config, { seed: 3, batch: 1, lr: 1e-2, warmupSteps: 5, steps: 150, weightDecay: 0 });
+    const trainer = new LocalTrainer(state, { train: tokens, val: tokens });
+    let loss = Infinity;
+    for (let i = 0; i < 150; i++) loss = trainer.step();
+    assert.ok(state.losses[0] > 3, 'starts near ln 32');
+    assert.ok(loss < 0.05, `final loss ${loss}`);
+  });
+
+  it('the same seed gives the same losses; another seed gives others', () => {
+    const data = randomData(3000, SMALL.vocabSize, 5);
+    const run = (seed: number): number[] => {
+      const t = new LocalTrainer(TrainState.create(SMALL, { seed, batch: 3 }), data);
+      return Array.from({ length: 6 }, () => t.step());
+    };
+    const a = run(11);
+    assert.deepEqual(run(11), a);
+    assert.notDeepEqual(run(12), a);
+    assert.ok(a[5] < a[0], 'loss falls');
+  });
+
+  it('refuses bad configurations with a message that says what is wrong', () => {
+    assert.throws(() => validateGptConfig({ ...SMALL, heads: 3 }), /dim 32 is not divisible by heads 3/);
+    assert.throws(() => validateGptConfig({ ...SMALL, context: 0 }), /context must be a positive whole number \(got 0\)/);
+    assert.throws(() => new Gpt({ ...SMALL, layers: 1.5 }), /layers must be a positive whole number/);
+    assert.throws(() => validateTrainConfig({ ...DEFAULT_TRAIN, lr: NaN }), /learning rate must be a finite number > 0 \(got NaN\)/);
+    assert.throws(() => TrainState.create(SMALL, { batch: 0 }), /batch must be a positive whole number/);
+    const model = new Gpt(SMALL);
+    assert.throws(() => model.forward([1, 2, 99], 1, 3), /token id 99 is outside the vocabulary/);
+    assert.throws(() => model.forward(new Array(17).fill(0), 1, 17), /sequence length 17 is outside 1…16/);
+  });
+
+  it('learning rate: linear warm-up, peak, cosine decay to the floor', () => {
+    const c = { lr: 1, warmupSteps: 10, steps: 110, minLrRatio: 0.1 };
+    assert.equal(learningRate(0, c), 0.1);
+    assert.equal(learningRate(9, c), 1);
+    assert.ok(Math.abs(learningRate(10, c) - 1) < 1e-12);
+    assert.ok(Math.abs(learningRate(60, c) - 0.55) < 1e-12);
+    assert.ok(Math.abs(learningRate(110, c) - 0.1) < 1e-12);
+  });
+});
+
+describe('tiny GPT checkpoint', () => {
+  const tokenizer = { merges: [] as Array<[number, number]> };
+  const config = { ...SMALL, vocabSize: 257 };
+  const prompt = [1, 50, 100, 200, 256, 3, 9, 70];
+
+  it('save → load gives identical logits (float32) and resumes with identical losses', () => {
+    const data = randomData(3000, config.vocabSize, 8);
+    const a = new LocalTrainer(TrainState.create(config, { seed: 4, batch: 2 }), data);
+    for (let i = 0; i < 3; i++) a.step();
+    const bytes = encodeCheckpoint(a.state.toCheckpoint(tokenizer));
+    const ck = decodeCheckpoint(bytes);
+    const b = new LocalTrainer(TrainState.fromCheckpoint(ck), data);
+    a.model.forward(prompt, 1, prompt.length);
+    b.model.forward(prompt, 1, prompt.length);
+    assert.deepEqual(b.model.logits, a.model.logits);
+    const next = [a.step(), a.step()];
+    assert.deepEqual([b.step(), b.step()], next);
+    assert.equal(b.state.step, 5);
+  });
+
+  it('a float16 checkpoint is half the size and loads as exactly the rounded weights', () => {
+    const state = TrainState.create(config, { seed: 6 });
+    const f16 = decodeCheckpoint(encodeCheckpoint(state.toCheckpoint(tokenizer, false), 'f16'));
+    const f32Bytes = encodeCheckpoint(state.toCheckpoint(tokenizer, false)).length;
+    const f16Bytes = encodeCheckpoint(state.toCheckpoint(tokenizer, false), 'f16').length;
+    assert.ok(f16Bytes < 0.55 * f32Bytes);
+    assert.deepEqual(f16.params, roundToHalf(Float32Array.from(state.params)));
+    assert.equal(f16.adam, undefined);
+    assert.equal(f16.params.length, paramCount(config));
+  });
+
+  it('float16 conversion rounds to nearest even and keeps specials', () => {
+    for (const v of [0, 1, -2, 0.5, 65504, 6.103515625e-5, 5.960464477539063e-8]) assert.equal(fromHalf(toHalf(v)), v);
+    assert.equal(fromHalf(toHalf(1 + 2 ** -11)), 1, 'tie goes to even');
+    assert.equal(fromHalf(toHalf(1 + 3 * 2 ** -11)), 1 + 2 ** -9, 'tie goes to even (up)');
+    assert.equal(fromHalf(toHalf(1e6)), Infinity);
+    assert.ok(Number.isNaN(fromHalf(toHalf(NaN))));
+    assert.ok(Math.abs(fromHalf(toHalf(0.1)) - 0.1) < 1e-4);
+  });
+
+  it('refuses a file that is not a checkpoint, or a truncated one', () => {
+    assert.throws(() => decodeCheckpoint(new Uint8Array(20)), /Not a tiny GPT checkpoint: bad magic/);
+    const bytes = encodeCheckpoint(TrainState.create(config).toCheckpoint(tokenizer, false));
+    assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 10)), /truncated tensor params/);
+  });
+});
