@@ -4,6 +4,7 @@
  * takes a [lo, hi) range so workers can each update their own shard of one shared vector.
  */
 import type { TrainConfig } from './config';
+import type { Tensor } from './ops';
 
 /** Linear warm-up to lr over warmupSteps, then cosine decay to lr · minLrRatio at `steps`. */
 export function learningRate(step: number, c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'minLrRatio'>): number {
@@ -14,7 +15,7 @@ export function learningRate(step: number, c: Pick<TrainConfig, 'lr' | 'warmupSt
   return minLr + 0.5 * (1 + Math.cos(Math.PI * progress)) * (c.lr - minLr);
 }
 
-export function sumOfSquares(values: Float32Array, lo = 0, hi = values.length): number {
+export function sumOfSquares(values: Tensor, lo = 0, hi = values.length): number {
   let s = 0;
   for (let i = lo; i < hi; i++) s += values[i] * values[i];
   return s;
@@ -36,7 +37,7 @@ export interface AdamState {
  *   θ ← θ − lr · ( m̂ / (√v̂ + ε) + λ·decay·θ )   with bias-corrected m̂, v̂.
  */
 export function adamwStep(
-  params: Float32Array, grads: Float32Array, state: AdamState, decayMask: Uint8Array,
+  params: Tensor, grads: Tensor, state: AdamState, decayMask: Uint8Array,
   t: number, lr: number, gradScale: number, c: Pick<TrainConfig, 'beta1' | 'beta2' | 'eps' | 'weightDecay'>,
   lo = 0, hi = params.length,
 ): void {
