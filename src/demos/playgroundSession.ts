@@ -40,6 +40,9 @@ export function applyUpdate(session: SessionSnapshot, runIndex: number, update: 
       case 'vote':
         session.vote = update.vote;
         break;
+      default:
+        // Run events come with a run index (below).
+        break;
     }
     return;
   }
@@ -74,6 +77,15 @@ export function applyUpdate(session: SessionSnapshot, runIndex: number, update: 
       run.result = update.run;
       run.output = update.run.output;
       if (update.run.reasoning) run.reasoning = update.run.reasoning;
+      break;
+    case 'stage':
+    case 'usage':
+      // Not in the snapshot: the run's result ('end') carries its usage and full prompt.
+      break;
+    case 'plan':
+    case 'provider':
+    case 'vote':
+      // Session events come with run index -1 (above).
       break;
   }
 }
