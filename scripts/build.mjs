@@ -99,17 +99,50 @@ const webviewOptions = {
   loader: { '.css': 'css' },
 };
 
+// The program sandbox's worker: the WebAssembly interpreters (Pyodide's loader and Emscripten module,
+// QuickJS) bundled into one classic-worker script that the sandbox page starts from a blob: URL, so
+// nothing is imported or fetched at run time. Pyodide's Node-only branches stay unresolved (never taken).
+const sandboxWorkerOptions = {
+  ...common,
+  sourcemap: false,
+  entryPoints: [join(root, 'src', 'webview-ui', 'sandbox', 'worker.ts')],
+  outfile: join(root, 'dist', 'sandbox', 'worker.js'),
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  external: ['node:*'],
+  // Emscripten resolves its .wasm next to import.meta.url; the bytes are handed over instead (wasmBinary).
+  define: { 'import.meta.url': '"https://sandbox.invalid/worker.js"' },
+};
+
+// The interpreters' WebAssembly and Pyodide's standard library, read by the extension and handed to the
+// sandbox page (which may fetch nothing). Pinned exactly in package.json; copied, never downloaded.
+const SANDBOX_ASSETS = [
+  ['pyodide/pyodide.asm.wasm', 'pyodide/pyodide.asm.wasm'],
+  ['pyodide/python_stdlib.zip', 'pyodide/python_stdlib.zip'],
+  ['pyodide/pyodide-lock.json', 'pyodide/pyodide-lock.json'],
+  ['@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm', 'quickjs/emscripten-module.wasm'],
+];
+function copySandboxAssets() {
+  for (const [from, to] of SANDBOX_ASSETS) {
+    const target = join(root, 'dist', 'sandbox', to);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(root, 'node_modules', from), target);
+  }
+}
+
 mkdirSync(join(root, 'dist', 'content'), { recursive: true });
 const strings = mergeL10n();
 compileContent();
 copyRanks();
+copySandboxAssets();
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions)]);
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[build] watching src/ (content and l10n: re-run npm run build)');
 } else {
-  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null]);
+  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions)]);
   console.log(
     `[build] ${production ? 'production' : 'development'} build: extension + ${webviewEntries.length} webview bundle(s), ${strings} zh-cn strings, ${Date.now() - started} ms`,
   );

@@ -25,6 +25,8 @@ export interface WebviewShellOptions {
   /** Serialized into a data- attribute (escaped), never into an inline script. */
   initialData: unknown;
   nonce?: string;
+  /** A stricter or differently shaped policy for this page (built with the same nonce); default: the panel policy. */
+  csp?: string;
   /** Extra hosts for img-src/font-src are never allowed: everything comes from the extension. */
 }
 
@@ -34,7 +36,7 @@ export interface WebviewShellOptions {
  */
 export function buildWebviewHtml(options: WebviewShellOptions): string {
   const nonce = options.nonce ?? createNonce();
-  const csp = [
+  const csp = options.csp ?? [
     "default-src 'none'",
     `img-src ${options.cspSource} data:`,
     `style-src ${options.cspSource}`,
