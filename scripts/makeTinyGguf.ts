@@ -89,7 +89,18 @@ export function makeTinyGguf(options: TinyGgufOptions = {}): Buffer {
     kv.bool('tokenizer.ggml.add_bos_token', false),
     kv.string('tokenizer.chat_template', CHATML_TEMPLATE),
   ];
-  const tensors: GgufTensor[] = [{ name: 'token_embd.weight', shape: [vocab, d], data: weights(vocab, d, 0.5) }];
+  // Random weights would sample an end token now and then, ending runs early at random. A large constant
+  // in dimension 0 of every embedding dominates the normalised hidden state, and only the special tokens'
+  // output rows read it (negatively): they are never sampled, so a run lasts until maxTokens or a cancel.
+  const embeddings = weights(vocab, d, 0.5);
+  for (let i = 0; i < vocab; i++) embeddings[i * d] = 8;
+  const output = weights(vocab, d, 0.5);
+  for (let i = 0; i < vocab; i++) {
+    const special = types[i] === 3;
+    for (let j = 0; j < d; j++) if (special || j === 0) output[i * d + j] = special && j === 0 ? -4 : special ? 0 : output[i * d + j]!;
+    if (!special) output[i * d] = 0;
+  }
+  const tensors: GgufTensor[] = [{ name: 'token_embd.weight', shape: [vocab, d], data: embeddings }];
   for (let l = 0; l < layers; l++) {
     const p = `blk.${l}.`;
     tensors.push(
@@ -104,7 +115,7 @@ export function makeTinyGguf(options: TinyGgufOptions = {}): Buffer {
       { name: `${p}ffn_down.weight`, shape: [d, ff], data: weights(d, ff) },
     );
   }
-  tensors.push({ name: 'output_norm.weight', shape: [d], data: ones(d) }, { name: 'output.weight', shape: [vocab, d], data: weights(vocab, d, 0.5) });
+  tensors.push({ name: 'output_norm.weight', shape: [d], data: ones(d) }, { name: 'output.weight', shape: [vocab, d], data: output });
   return writeGguf({ metadata, tensors });
 }
 

@@ -37,10 +37,10 @@ export function validateCatalog(raw: unknown): Catalog {
   for (const [i, m] of (data.models as Record<string, unknown>[]).entries()) {
     const where = `catalog.models[${i}]`;
     for (const key of ['id', 'name', 'repo', 'file', 'revision', 'url', 'parameters', 'license', 'note']) {
-      if (typeof m[key] !== 'string' || !(m[key] as string).trim()) problems.push(`${where}.${key} must be a non-empty string`);
+      if (typeof m[key] !== 'string' || !(m[key]).trim()) problems.push(`${where}.${key} must be a non-empty string`);
     }
     for (const key of ['sizeMB', 'contextLength', 'ramMB']) {
-      if (typeof m[key] !== 'number' || !((m[key] as number) > 0)) problems.push(`${where}.${key} must be a positive number`);
+      if (typeof m[key] !== 'number' || !((m[key]) > 0)) problems.push(`${where}.${key} must be a positive number`);
     }
     if (!Array.isArray(m.languages) || !m.languages.length) problems.push(`${where}.languages must list at least one language`);
     const id = String(m.id);

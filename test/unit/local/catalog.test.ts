@@ -19,7 +19,7 @@ describe('local: model catalog', () => {
   });
 
   it('validation reports every problem in a bad entry', () => {
-    const good = loadCatalog().models[0]!;
+    const good = loadCatalog().models[0];
     assert.throws(
       () => validateCatalog({ default: 'x', models: [{ ...good, id: 'Bad Id', url: 'https://example.com/x.gguf', sha256: 'zz', file: 'x.bin', ramMB: 1 }] }),
       (e: Error) => ['id "Bad Id"', '.url must be', '.sha256', '.file must', '.ramMB', 'catalog.default'].every((p) => e.message.includes(p)),

@@ -66,8 +66,8 @@ describe('local: model downloader', () => {
     assert.equal(result.sha256, sha256);
     const ranged = server.requests.filter((r) => r.range);
     assert.equal(ranged.length, 1);
-    assert.match(ranged[0]!.range!, /^bytes=\d+-$/);
-    assert.equal(ranged[0]!.status, 206);
+    assert.match(ranged[0].range!, /^bytes=\d+-$/);
+    assert.equal(ranged[0].status, 206);
     assert.deepEqual(readFileSync(join(dir, NAME)), gguf);
   });
 
@@ -80,7 +80,7 @@ describe('local: model downloader', () => {
     server.requests.length = 0;
     // Still dropping every 64 KB, but each attempt goes on from where the last stopped.
     const result = await downloader({ maxResumes: 20 }).download({ url: server.url(NAME, 'drop-always'), fileName: NAME, sha256 });
-    assert.equal(server.requests[0]!.range, `bytes=${kept}-`);
+    assert.equal(server.requests[0].range, `bytes=${kept}-`);
     assert.equal(result.sha256, sha256);
     assert.deepEqual(files(), [NAME]);
   });
@@ -90,8 +90,8 @@ describe('local: model downloader', () => {
     writeFileSync(join(dir, `${NAME}.part.json`), JSON.stringify({ url: server.url(NAME, 'no-range'), total: gguf.length }));
     const result = await downloader().download({ url: server.url(NAME, 'no-range'), fileName: NAME, sha256 });
     assert.equal(result.restarts, 1);
-    assert.equal(server.requests[0]!.range, 'bytes=1000-');
-    assert.equal(server.requests[0]!.status, 200);
+    assert.equal(server.requests[0].range, 'bytes=1000-');
+    assert.equal(server.requests[0].status, 200);
     assert.deepEqual(readFileSync(join(dir, NAME)), gguf);
   });
 
