@@ -65,7 +65,7 @@ describe('local: engine process (node-llama-cpp in a child process)', function (
       assert.ok(!events.some((e) => e.type === 'loading'), 'no reload');
     }
     assert.equal(texts[0], texts[1]);
-    assert.ok(texts[0]!.length > 0);
+    assert.ok(texts[0].length > 0);
   });
 
   it('gives per-token log-probabilities with top alternatives, best first', async () => {
@@ -76,7 +76,7 @@ describe('local: engine process (node-llama-cpp in a child process)', function (
     for (const tok of tokens) {
       assert.equal(tok.top.length, 4);
       assert.ok(tok.logprob <= 0);
-      for (let i = 1; i < tok.top.length; i++) assert.ok(tok.top[i - 1]!.logprob >= tok.top[i]!.logprob);
+      for (let i = 1; i < tok.top.length; i++) assert.ok(tok.top[i - 1].logprob >= tok.top[i].logprob);
     }
   });
 
