@@ -99,6 +99,14 @@ const webviewOptions = {
   loader: { '.css': 'css' },
 };
 
+// The tiny GPT's training worker runs in a thread of its own, so it is a file of its own beside the extension.
+const tinygptWorkerOptions = {
+  ...extensionOptions,
+  plugins: [],
+  entryPoints: [join(root, 'src', 'tinygpt', 'trainWorker.ts')],
+  outfile: join(root, 'dist', 'tinygptWorker.js'),
+};
+
 // The program sandbox's worker: the WebAssembly interpreters (Pyodide's loader and Emscripten module,
 // QuickJS) bundled into one classic-worker script that the sandbox page starts from a blob: URL, so
 // nothing is imported or fetched at run time. Pyodide's Node-only branches stay unresolved (never taken).
@@ -138,11 +146,11 @@ copyRanks();
 copySandboxAssets();
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions)]);
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[build] watching src/ (content and l10n: re-run npm run build)');
 } else {
-  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions)]);
+  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions)]);
   console.log(
     `[build] ${production ? 'production' : 'development'} build: extension + ${webviewEntries.length} webview bundle(s), ${strings} zh-cn strings, ${Date.now() - started} ms`,
   );
