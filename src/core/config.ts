@@ -50,6 +50,10 @@ export class Config {
     return Math.round(clampNumber(this.raw.get('requestTimeoutSeconds'), 1, 3600, 60) * 1000);
   }
 
+  get maxResponseBytes(): number {
+    return Math.round(clampNumber(this.raw.get('maxResponseMegabytes'), 1, 1024, 16) * 1024 * 1024);
+  }
+
   get language(): 'auto' | 'en' | 'zh-cn' {
     return oneOf(this.raw.get('language'), ['auto', 'en', 'zh-cn'] as const, 'auto');
   }

@@ -1,4 +1,5 @@
 import { t } from '../core/l10n';
+import { redactSecrets, rememberedSecrets } from '../core/redact';
 import { ErrorInfo, userMessage } from './errorMessages';
 import { LlmError, ProviderId } from './types';
 
@@ -11,13 +12,19 @@ export interface ErrorContext {
   timeoutMs?: number;
 }
 
-/** Builds an LlmError whose message is the user message for its kind (errorMessages.ts). */
+/**
+ * Builds an LlmError whose message is the user message for its kind (errorMessages.ts). Every error is made
+ * here, so this is the one place secrets are redacted: a server may echo the API key in its error body, and
+ * the message goes on to notifications, run history, exports and the log.
+ */
 export function createLlmError(info: ErrorInfo): LlmError {
-  return new LlmError(info.kind, userMessage(info), {
+  const clean = (text: string | undefined): string | undefined => (text === undefined ? undefined : redactSecrets(text, rememberedSecrets()));
+  const safe: ErrorInfo = { ...info, serverMessage: clean(info.serverMessage), what: clean(info.what), code: clean(info.code) };
+  return new LlmError(info.kind, clean(userMessage(safe))!, {
     status: info.status,
     retryAfterMs: info.retryAfterMs,
     model: info.model,
-    serverMessage: info.serverMessage,
+    serverMessage: safe.serverMessage,
     reason: info.reason,
     host: info.host,
   });
@@ -129,7 +136,7 @@ export function errorFromResponse(status: number, bodyText: string, ctx: ErrorCo
     info.what = t('an unexpected HTTP {0} answer', status);
   }
   const error = createLlmError(info);
-  if (parsed.param) error.details.param = parsed.param;
+  if (parsed.param) error.details.param = redactSecrets(parsed.param, rememberedSecrets());
   return error;
 }
 

@@ -1,5 +1,6 @@
 import { t } from '../core/l10n';
-import { cancelledError, createLlmError, ErrorContext, errorFromNetwork, errorFromResponse, timeoutError } from './errors';
+import { rememberSecret } from '../core/redact';
+import { badResponse, cancelledError, createLlmError, ErrorContext, errorFromNetwork, errorFromResponse, timeoutError } from './errors';
 import { parseRetryAfter, retryDelay, sleep } from './retry';
 import { LlmError, StreamEvent } from './types';
 
@@ -10,6 +11,8 @@ export interface HttpClientOptions {
   credentials?: () => { apiKey?: string; origin?: string };
   /** One line per request (method, URL, status, timings); never headers or bodies. */
   log?: (line: string) => void;
+  /** llmLab.maxResponseMegabytes: a response body larger than this is cut off with an error. */
+  maxResponseBytes?: () => number;
 }
 
 export interface HttpRequest {
@@ -28,34 +31,57 @@ export interface HttpRequest {
 
 export type RetryEvent = Extract<StreamEvent, { type: 'retry' }>;
 
-/** Aborts the request after `ms` of silence; paused while the consumer holds a chunk. */
+/**
+ * Aborts the request after `ms` of silence. Silence is time since the last *data* (kick()), not counting the
+ * time the consumer holds a chunk (pause/resume). Streams kick only for complete events, so keep-alive
+ * comments or a byte-by-byte drip cannot hold a request open for ever.
+ */
 class Watchdog {
   phase: 'firstByte' | 'idle' = 'firstByte';
   fired: 'firstByte' | 'idle' | undefined;
-  paused = false;
-  private readonly timer: NodeJS.Timeout;
+  private paused = false;
+  private silentMs = 0;
+  private since = performance.now();
+  private timer: NodeJS.Timeout;
 
-  constructor(ms: number, private readonly onFire: () => void) {
-    this.timer = setTimeout(() => this.fire(), ms);
+  constructor(private readonly ms: number, private readonly onFire: () => void) {
+    this.timer = setTimeout(() => this.check(), ms);
   }
 
-  private fire(): void {
-    if (this.paused) {
-      this.timer.refresh();
+  /** Lazy: kicks only move timestamps; the timer re-arms itself for whatever silence remains. */
+  private check(): void {
+    const silent = this.silentMs + (this.paused ? 0 : performance.now() - this.since);
+    if (silent >= this.ms) {
+      this.fired = this.phase;
+      this.onFire();
       return;
     }
-    this.fired = this.phase;
-    this.onFire();
+    this.timer = setTimeout(() => this.check(), Math.max(1, Math.ceil(this.ms - silent)));
   }
 
   kick(): void {
-    this.timer.refresh();
+    this.silentMs = 0;
+    this.since = performance.now();
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.silentMs += performance.now() - this.since;
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.since = performance.now();
   }
 
   stop(): void {
     clearTimeout(this.timer);
   }
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** `${base}/${path}` without doubled slashes. */
 export function joinUrl(baseUrl: string, path: string): string {
@@ -94,9 +120,15 @@ export class HttpResponse {
     private readonly onAbort: () => void,
     private readonly ctx: ErrorContext,
     private readonly log?: (line: string) => void,
+    private readonly maxBytes = DEFAULT_MAX_RESPONSE_BYTES,
   ) {
     watchdog.phase = 'idle';
     watchdog.kick();
+  }
+
+  /** A complete event or line arrived: restarts the idle timeout (for chunks({ dataKicks: false })). */
+  dataArrived(): void {
+    this.watchdog.kick();
   }
 
   get status(): number {
@@ -112,8 +144,11 @@ export class HttpResponse {
     return this.res.headers.get('content-type') ?? '';
   }
 
-  /** The body as it arrives. Stopping early (break, error) closes the connection. */
-  async *chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+  /**
+   * The body as it arrives, at most maxResponseBytes. Stopping early (break, error) closes the connection.
+   * dataKicks false: only dataArrived() restarts the idle timeout (streams call it per complete event).
+   */
+  async *chunks({ dataKicks = true }: { dataKicks?: boolean } = {}): AsyncGenerator<Uint8Array, void, undefined> {
     const body = this.res.body;
     if (!body) {
       this.release(true);
@@ -134,13 +169,13 @@ export class HttpResponse {
           return;
         }
         this.bytes += result.value.byteLength;
-        this.watchdog.kick();
-        this.watchdog.paused = true;
+        if (this.bytes > this.maxBytes) throw this.tooLarge();
+        if (dataKicks) this.watchdog.kick();
+        this.watchdog.pause();
         try {
           yield result.value;
         } finally {
-          this.watchdog.paused = false;
-          this.watchdog.kick();
+          this.watchdog.resume();
         }
       }
     } finally {
@@ -149,14 +184,19 @@ export class HttpResponse {
     }
   }
 
-  /** The whole body as text (error bodies, non-streamed JSON), at most `limit` bytes kept. */
-  async text(limit = 8 * 1024 * 1024): Promise<string> {
+  /** The whole body as text (non-streamed JSON); with a `limit` (error bodies), reading stops after that many characters. */
+  async text(limit = Number.POSITIVE_INFINITY): Promise<string> {
     const decoder = new TextDecoder();
-    let text = '';
+    const parts: string[] = [];
+    let length = 0;
     for await (const chunk of this.chunks()) {
-      if (text.length < limit) text += decoder.decode(chunk, { stream: true });
+      const part = decoder.decode(chunk, { stream: true });
+      parts.push(part);
+      length += part.length;
+      if (length >= limit) return parts.join('').slice(0, limit);
     }
-    return text + decoder.decode();
+    parts.push(decoder.decode());
+    return parts.join('');
   }
 
   /** Closes the connection if the body was not read to the end. */
@@ -165,6 +205,11 @@ export class HttpResponse {
       this.controller.abort();
       this.release(false);
     }
+  }
+
+  private tooLarge(): LlmError {
+    const megabytes = Math.round((this.maxBytes / (1024 * 1024)) * 10) / 10;
+    return badResponse(t('more than {0} MB, the limit set by “llmLab.maxResponseMegabytes”', megabytes), this.ctx);
   }
 
   private failure(error: unknown): LlmError {
@@ -205,6 +250,7 @@ export class HttpClient {
     request.signal.addEventListener('abort', onAbort, { once: true });
     const watchdog = new Watchdog(timeoutMs, () => controller.abort());
     const credentials = request.auth === false ? undefined : this.options.credentials?.();
+    rememberSecret(credentials?.apiKey);
     let url = request.url;
     let method: string = request.method;
     let body = request.body === undefined ? undefined : JSON.stringify(request.body);
@@ -228,7 +274,7 @@ export class HttpClient {
           continue;
         }
         this.options.log?.(`${method} ${url} ${res.status} after ${Math.round(performance.now() - started)} ms`);
-        return new HttpResponse(res, url, method, started, controller, watchdog, request.signal, onAbort, { ...ctx, url, hasKey: !!credentials?.apiKey }, this.options.log);
+        return new HttpResponse(res, url, method, started, controller, watchdog, request.signal, onAbort, { ...ctx, url, hasKey: !!credentials?.apiKey }, this.options.log, this.options.maxResponseBytes?.() ?? DEFAULT_MAX_RESPONSE_BYTES);
       }
     } catch (error) {
       watchdog.stop();

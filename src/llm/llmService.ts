@@ -55,6 +55,7 @@ class LlmServiceImpl extends Disposable implements LlmService {
     this.keys = this.register(new ApiKeyStore(services.context.secrets, services.log));
     this.http = new HttpClient({
       timeoutMs: () => this.config.requestTimeoutMs,
+      maxResponseBytes: () => this.config.maxResponseBytes,
       credentials: () => ({ apiKey: this.keys.current, origin: originOf(this.config.baseUrl) }),
       log: (line) => services.log.info(line),
     });

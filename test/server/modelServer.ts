@@ -12,6 +12,8 @@
  *   ignore-stream, invalid-json, mid-stream-error, bare-error-line, event-error, hang-after-N,
  *   hang-before-headers, keepalive-slow, slow, endless, tokens-N, reasoning, reasoning-field, logprobs,
  *   llamacpp, reject-stream-options, reject-max-tokens, redirect-localhost, vllm-flat-404, thinking,
+ *   drip-comments (keep-alive comments / blank lines forever, never data), endless-fast (token frames as
+ *   fast as the socket takes them, forever), echo-key (401 whose body quotes the bearer token it got),
  *   http-STATUS[-html|-flat|-text][-quota][-retry-after-N|-retry-after-ms-N|-retry-after-date-N][-once]
  *
  * CLI: node --import tsx test/server/modelServer.ts --port 8123
@@ -307,6 +309,13 @@ export class ModelServer extends EventEmitter {
       this.sendHttpError(res, failure, ollama);
       return;
     }
+    if (scenario === 'echo-key') {
+      // Like servers that quote the credential they rejected.
+      const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '(none)';
+      const message = `Incorrect API key provided: ${token}. You can find your API key in your account settings.`;
+      this.sendJson(res, 401, ollama ? { error: message } : { error: { message, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+      return;
+    }
     if (path === '/v1/models' || path === '/models') {
       this.sendJson(res, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'llm-lab-test' })) });
       return;
@@ -354,7 +363,7 @@ export class ModelServer extends EventEmitter {
   private knownModel(model: string): boolean {
     if (this.models.includes(model)) return true;
     if (/missing|not-pulled/.test(model) || model === 'vllm-flat-404') return false;
-    return /^(split-every-byte|one-chunk|crlf|comments|event-lines|chinese-split|no-done|cut-mid-stream|ignore-stream|invalid-json|mid-stream-error|bare-error-line|event-error|hang-after-\d+|keepalive-slow|slow|endless|tokens-\d+|reasoning|reasoning-field|logprobs|llamacpp|reject-stream-options|reject-max-tokens|redirect-localhost|thinking|ollama-mid-error|http-.+)$/.test(model);
+    return /^(split-every-byte|one-chunk|crlf|comments|event-lines|chinese-split|no-done|cut-mid-stream|ignore-stream|invalid-json|mid-stream-error|bare-error-line|event-error|hang-after-\d+|keepalive-slow|slow|endless|endless-fast|drip-comments|tokens-\d+|reasoning|reasoning-field|logprobs|llamacpp|reject-stream-options|reject-max-tokens|redirect-localhost|thinking|ollama-mid-error|http-.+)$/.test(model);
   }
 
   private shouldFail(scenario: string, failure: HttpScenario): boolean {
@@ -583,6 +592,34 @@ export class ModelServer extends EventEmitter {
         await this.later(30);
       }
       res.end();
+      return;
+    }
+    if (scenario === 'drip-comments') {
+      // Something every 50 ms, but never an event or a line with data: an SSE comment, or a blank NDJSON line.
+      const ping = frames[0]!.startsWith('data:') ? ': keep-alive\n\n' : '\n';
+      while (alive()) {
+        res.write(ping);
+        await this.later(50);
+      }
+      return;
+    }
+    if (scenario === 'endless-fast') {
+      // Token frames in 64 KiB writes, as fast as the client reads, until it leaves.
+      res.write(frames[0]!);
+      const block = frames[1]!.repeat(Math.ceil(65536 / frames[1]!.length));
+      while (alive()) {
+        if (!res.write(block)) {
+          await new Promise<void>((resolve) => {
+            const done = (): void => {
+              res.off('drain', done);
+              res.off('close', done);
+              resolve();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          });
+        }
+      }
       return;
     }
     if (scenario === 'endless') {

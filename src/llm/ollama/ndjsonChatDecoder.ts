@@ -1,7 +1,7 @@
 import { t } from '../../core/l10n';
 import { badResponse, ErrorContext, errorFromStreamPayload } from '../errors';
 import { num, Usage } from '../streamStats';
-import { LlmError, StreamEvent, TokenLogprob } from '../types';
+import { StreamEvent, TokenLogprob } from '../types';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -28,29 +28,44 @@ export class NdjsonChatDecoder {
   finishReason: string | undefined;
   model: string | undefined;
   usage: Usage | undefined;
+  /** Complete non-blank lines read: what counts as data for the idle timeout (blank lines do not). */
+  lines = 0;
   private readonly decoder = new TextDecoder('utf-8');
-  private buffer = '';
+  /** The unfinished line, in pieces: only each new piece is searched for a newline, so a long line costs linear time. */
+  private pending: string[] = [];
 
   constructor(private readonly ctx: ErrorContext) {}
 
   push(bytes: Uint8Array): StreamEvent[] {
-    this.buffer += this.decoder.decode(bytes, { stream: true });
+    const text = this.decoder.decode(bytes, { stream: true });
     const out: StreamEvent[] = [];
-    let start = 0;
-    let newline: number;
-    while (!this.done && (newline = this.buffer.indexOf('\n', start)) >= 0) {
-      this.line(this.buffer.slice(start, newline), out);
+    let newline = text.indexOf('\n');
+    if (newline < 0) {
+      if (text) this.pending.push(text);
+      return out;
+    }
+    this.pending.push(text.slice(0, newline));
+    let line = this.pending.join('');
+    this.pending = [];
+    let start = newline + 1;
+    for (;;) {
+      if (this.done) return out;
+      this.line(line, out);
+      newline = text.indexOf('\n', start);
+      if (newline < 0) break;
+      line = text.slice(start, newline);
       start = newline + 1;
     }
-    this.buffer = this.buffer.slice(start);
+    if (start < text.length) this.pending.push(text.slice(start));
     return out;
   }
 
   end(): StreamEvent[] {
     const out: StreamEvent[] = [];
-    this.buffer += this.decoder.decode();
-    if (!this.done && this.buffer.trim()) this.line(this.buffer, out);
-    this.buffer = '';
+    this.pending.push(this.decoder.decode());
+    const rest = this.pending.join('');
+    this.pending = [];
+    if (!this.done && rest.trim()) this.line(rest, out);
     if (!this.done) throw badResponse(t('the stream ended before the model finished (no line with “done”: true)'), this.ctx);
     return out;
   }
@@ -58,6 +73,7 @@ export class NdjsonChatDecoder {
   private line(raw: string, out: StreamEvent[]): void {
     const line = raw.trim();
     if (!line) return;
+    this.lines++;
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -65,7 +81,7 @@ export class NdjsonChatDecoder {
       throw badResponse(t('a line that is not valid JSON: {0}', line.length > 60 ? `${line.slice(0, 59)}…` : line), this.ctx);
     }
     if (!isObject(json)) throw badResponse(t('a line that is not a JSON object: {0}', line.slice(0, 60)), this.ctx);
-    if (json.error !== undefined) throw errorFromStreamPayload(json, this.ctx) as LlmError;
+    if (json.error !== undefined) throw errorFromStreamPayload(json, this.ctx);
     if (typeof json.model === 'string') this.model = json.model;
     const message = isObject(json.message) ? json.message : undefined;
     if (message) {

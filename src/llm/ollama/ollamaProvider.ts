@@ -57,8 +57,11 @@ export class OllamaProvider implements ChatProvider {
     const ctx: ErrorContext = { url, model, provider: this.id };
     const response = yield* this.http.send({ method: 'POST', url, body: ollamaChatBody(request, model), signal, accept: 'application/x-ndjson', ctx });
     const decoder = new NdjsonChatDecoder(ctx);
-    for await (const chunk of response.chunks()) {
-      for (const event of decoder.push(chunk)) {
+    for await (const chunk of response.chunks({ dataKicks: false })) {
+      const before = decoder.lines;
+      const events = decoder.push(chunk);
+      if (decoder.lines !== before) response.dataArrived();
+      for (const event of events) {
         if (event.type === 'text' || event.type === 'reasoning') stats.delta();
         yield event;
       }

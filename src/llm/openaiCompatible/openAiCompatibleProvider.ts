@@ -107,8 +107,11 @@ export class OpenAiCompatibleProvider implements ChatProvider {
       return;
     }
     const decoder = new SseChatDecoder(ctx);
-    for await (const chunk of response.chunks()) {
-      for (const event of decoder.push(chunk)) {
+    for await (const chunk of response.chunks({ dataKicks: false })) {
+      const before = decoder.messages;
+      const events = decoder.push(chunk);
+      if (decoder.messages !== before) response.dataArrived();
+      for (const event of events) {
         if (event.type === 'text' || event.type === 'reasoning') stats.delta();
         yield event;
       }

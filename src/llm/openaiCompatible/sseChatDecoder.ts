@@ -77,6 +77,8 @@ export class SseChatDecoder {
   sawDone = false;
   /** Events with data (excluding [DONE]). */
   events = 0;
+  /** Every complete event with data, [DONE] and error events included (comments are not events): what counts as data for the idle timeout. */
+  messages = 0;
   private readonly decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
   private out: StreamEvent[] = [];
@@ -130,6 +132,7 @@ export class SseChatDecoder {
   private onMessage(message: EventSourceMessage): void {
     if (this.failure || this.sawDone) return;
     const data = message.data;
+    if (data) this.messages++;
     if (data === '[DONE]') {
       this.sawDone = true;
       return;
