@@ -11,7 +11,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-empty': ['error', { allowEmptyCatch: true }],
-      '@typescript-eslint/no-floating-promises': 'off',
+    },
+  },
+  {
+    // Type-aware rules (each file is checked with its own tsconfig: the root one, or src/webview-ui's).
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A promise nobody awaits loses its errors; write `void` where fire-and-forget is meant.
+      '@typescript-eslint/no-floating-promises': 'error',
+      // A new union member (message type, provider id, error kind) must be handled wherever it is switched on.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
   },
   {

@@ -52,7 +52,7 @@ const ZH_PHRASES = ['模型', '在大规模文本上', '进行训练', '然后',
 
 function syntheticDocument(terms: readonly string[], zhTerms: readonly string[], lines: number): string {
   const rnd = random(42);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const out: string[] = ['---', 'title: synthetic notes', '---'];
   while (out.length < lines) {
     const r = rnd();
@@ -88,7 +88,7 @@ function syntheticEntries(real: readonly AliasEntry[]): AliasEntry[] {
       let alias = '';
       const length = 2 + Math.floor(rnd() * (isCjk ? 4 : 14));
       for (let i = 0; i < length; i++) alias += isCjk ? cjk[Math.floor(rnd() * cjk.length)] : latin[Math.floor(rnd() * 26)];
-      out.push({ alias: isCjk ? alias : `${alias} ${entry.alias.split(' ')[0]!.toLowerCase()}x`, termId: `${entry.termId}-synthetic-${k}` });
+      out.push({ alias: isCjk ? alias : `${alias} ${entry.alias.split(' ')[0].toLowerCase()}x`, termId: `${entry.termId}-synthetic-${k}` });
     }
   }
   return out;
@@ -112,7 +112,7 @@ function lineOf(starts: readonly number[], offset: number): number {
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
+    if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -129,9 +129,9 @@ function hoverWindow(text: string, ranges: readonly TextRange[], starts: readonl
   const region = rangeAt(ranges, offset);
   if (!region) return undefined;
   const line = lineOf(starts, offset);
-  const from = Math.max(region.start, starts[Math.max(0, line - 1)]!);
+  const from = Math.max(region.start, starts[Math.max(0, line - 1)]);
   const lastLine = Math.min(starts.length - 1, line + 1);
-  const to = Math.min(region.end, lastLine + 1 < starts.length ? starts[lastLine + 1]! - 1 : text.length);
+  const to = Math.min(region.end, lastLine + 1 < starts.length ? starts[lastLine + 1] - 1 : text.length);
   return { offset, from, to };
 }
 

@@ -21,10 +21,10 @@ function startServer(): Promise<{ child: ChildProcess; origin: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'server', 'modelServer.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (match) resolve({ child, origin: match[1]! });
+      if (match) resolve({ child, origin: match[1] });
     });
     child.once('exit', (code) => reject(new Error(`model server exited (${code})`)));
   });
@@ -60,7 +60,7 @@ async function parsed(provider: OpenAiCompatibleProvider, tokens: number): Promi
   return ms;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 // The fastest of several rounds: other load on the machine only ever adds time.
 const best = (values: number[]): number => Math.min(...values);
 

@@ -166,7 +166,7 @@ export function checkReferences(section: Section, media: string): string[] {
   for (const [n, line] of proseLines(section.lines)) {
     const text = line.replace(/`[^`]*`/g, ' ');
     for (const m of text.matchAll(/(!?)\[[^\]]*\]\(([^)\s]*)[^)]*\)/g)) {
-      const target = m[2]!;
+      const target = m[2];
       if (m[1]) {
         if (!/^images\/[\w.-]+\.svg$/.test(target)) problems.push(`${at(n)}: figure "${target}" must be images/<name>.svg`);
         else if (!existsSync(join(media, target))) problems.push(`${at(n)}: figure "${target}" does not exist under media/`);
@@ -179,8 +179,8 @@ export function checkReferences(section: Section, media: string): string[] {
     const embed = /^::(demo|widget)\[([^\]]*)\]\s*$/.exec(line);
     if (embed) {
       const known = (embed[1] === 'demo' ? DEMO_IDS : WIDGET_IDS) as readonly string[];
-      if (!known.includes(embed[2]!)) problems.push(`${at(n)}: unknown ${embed[1]} "${embed[2]}"`);
-      if (embed[1] === 'demo' && !section.demos.includes(embed[2]!)) problems.push(`${at(n)}: embeds demo "${embed[2]}" that front matter "demos" does not list`);
+      if (!known.includes(embed[2])) problems.push(`${at(n)}: unknown ${embed[1]} "${embed[2]}"`);
+      if (embed[1] === 'demo' && !section.demos.includes(embed[2])) problems.push(`${at(n)}: embeds demo "${embed[2]}" that front matter "demos" does not list`);
     } else if (/^::\w/.test(line)) {
       problems.push(`${at(n)}: unknown directive "${line.trim()}" (only ::demo[id] and ::widget[id])`);
     }
@@ -194,8 +194,8 @@ export function structureOf(section: Section): { headings: string[]; embeds: str
   return {
     headings: lines.filter((l) => /^#{2,6}\s/.test(l)).map((l) => /^#+/.exec(l)![0]),
     embeds: lines.filter((l) => /^::(demo|widget)\[/.test(l)).map((l) => l.trim()),
-    figures: lines.flatMap((l) => [...l.matchAll(/!\[[^\]]*\]\(images\/([\w-]+)(?:\.(?:en|zh-cn))?\.svg\)/g)].map((m) => m[1]!)),
-    links: [...new Set(lines.flatMap((l) => [...l.matchAll(/\]\((#[^)\s]+)\)/g)].map((m) => m[1]!)))].sort(),
+    figures: lines.flatMap((l) => [...l.matchAll(/!\[[^\]]*\]\(images\/([\w-]+)(?:\.(?:en|zh-cn))?\.svg\)/g)].map((m) => m[1])),
+    links: [...new Set(lines.flatMap((l) => [...l.matchAll(/\]\((#[^)\s]+)\)/g)].map((m) => m[1])))].sort(),
     formulas: lines.filter((l) => l.trim() === '$$').length,
   };
 }
@@ -229,7 +229,7 @@ interface RawTerm {
 export function termNames(text: { term: string; aliases?: string[] }): string[] {
   const names = [text.term, ...(text.aliases ?? [])];
   const paren = /^(.*?)\s*[（(]([^）)]*)[）)]\s*$/.exec(text.term);
-  if (paren) names.push(paren[1]!, paren[2]!);
+  if (paren) names.push(paren[1], paren[2]);
   return names.map((n) => n.trim().toLowerCase()).filter((n) => n.length > 1);
 }
 
@@ -296,7 +296,7 @@ export function checkQuestionFiles(media: string): string[] {
       if (!(SECTION_IDS as readonly string[]).includes(id)) problems.push(`${file}:1: "${id}" is not a section id`);
       for (const [n, line] of numbered(readFileSync(path, 'utf8'))) {
         for (const m of line.matchAll(/\]\(#([^)\s]+)\)/g)) {
-          if (!(SECTION_IDS as readonly string[]).includes(m[1]!)) problems.push(`${file}:${n}: link to unknown section "#${m[1]}"`);
+          if (!(SECTION_IDS as readonly string[]).includes(m[1])) problems.push(`${file}:${n}: link to unknown section "#${m[1]}"`);
         }
       }
     }

@@ -309,7 +309,7 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
 
     const stream = async (messages: ChatMessage[], maxTokens: number | undefined): Promise<string> => {
       const request: ChatRequest = { messages, temperature: p.temperature };
-      if (options.model && provider!.id !== 'builtin') request.model = options.model;
+      if (options.model && provider.id !== 'builtin') request.model = options.model;
       if (maxTokens !== undefined) request.maxTokens = maxTokens;
       if (def.options.logprobs) {
         request.logprobs = true;
@@ -349,9 +349,9 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
             break;
         }
       };
-      if (deps.stream) await deps.stream(provider!, request, runSignal, onEvent);
+      if (deps.stream) await deps.stream(provider, request, runSignal, onEvent);
       else
-        for await (const event of provider!.chat(request, runSignal)) {
+        for await (const event of provider.chat(request, runSignal)) {
           if (runSignal.aborted) break;
           onEvent(event);
         }

@@ -178,7 +178,7 @@ function parse(source: Source, options: ReadOptions): GgufHeader {
   const SIZES: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
   const skip = (itemType: number): void => {
     if (itemType === GGUF_VALUE_TYPES.string) take(u64());
-    else if (SIZES[itemType]) take(SIZES[itemType]!);
+    else if (SIZES[itemType]) take(SIZES[itemType]);
     else throw new GgufError('corrupt', `Unknown GGUF value type ${itemType}.`);
   };
 

@@ -164,7 +164,7 @@ function writeScalar(w: ByteWriter, type: GgufScalarType, value: GgufScalar, key
   if (type === 'bool') return typeof value === 'boolean' ? w.u8(value ? 1 : 0) : bad();
   if (type === 'uint64' || type === 'int64') {
     if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))) bad();
-    const big = BigInt(value as number | bigint);
+    const big = BigInt(value);
     return type === 'uint64' ? (big < 0n ? bad() : w.u64(big)) : w.i64(big);
   }
   if (typeof value !== 'number') return bad();
@@ -251,7 +251,7 @@ class ByteWriter {
 /** IEEE 754 half precision, round to nearest even; overflow → ±Inf, NaN kept. */
 export function float32ToFloat16Bits(value: number): number {
   const f32 = new Float32Array([value]);
-  const x = new Uint32Array(f32.buffer)[0]!;
+  const x = new Uint32Array(f32.buffer)[0];
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
@@ -277,6 +277,6 @@ export function float32ToFloat16Bits(value: number): number {
 
 function toF16Bytes(data: Float32Array): Buffer {
   const out = Buffer.alloc(data.length * 2);
-  for (let i = 0; i < data.length; i++) out.writeUInt16LE(float32ToFloat16Bits(data[i]!), i * 2);
+  for (let i = 0; i < data.length; i++) out.writeUInt16LE(float32ToFloat16Bits(data[i]), i * 2);
   return out;
 }

@@ -158,7 +158,7 @@ export function readSectionParts(mediaDir: string): Map<string, { part: string; 
     const match = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, name), 'utf8'));
     if (!match) continue;
     // Only three scalar keys are needed; a full YAML parse of every section would triple the cost.
-    const field = (key: string) => new RegExp(`^${key}:[ \\t]*["']?([\\w-]+)["']?[ \\t]*$`, 'm').exec(match[1]!)?.[1];
+    const field = (key: string) => new RegExp(`^${key}:[ \\t]*["']?([\\w-]+)["']?[ \\t]*$`, 'm').exec(match[1])?.[1];
     const id = field('id');
     const part = field('part');
     const order = Number(field('order'));

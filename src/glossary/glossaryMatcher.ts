@@ -62,7 +62,7 @@ export function caseSensitiveUnits(exact: string): number[] {
     let anyUpper = false;
     let anyLower = false;
     for (let k = 0; k < word.length; k++) {
-      const ch = word[k]!;
+      const ch = word[k];
       const upper = ch !== ch.toLowerCase();
       const lower = ch !== ch.toUpperCase();
       if (upper) {
@@ -109,7 +109,7 @@ export class GlossaryMatcher {
     for (const { alias, termId } of entries) {
       const { exact, folded } = normalizeAliasText(alias);
       if (!folded) continue;
-      let node = this.root[folded.charCodeAt(0)]!;
+      let node = this.root[folded.charCodeAt(0)];
       if (!node) {
         node = this.newNode();
         this.root[folded.charCodeAt(0)] = node;
@@ -141,7 +141,7 @@ export class GlossaryMatcher {
   }
 
   private child(node: number, unit: number): number {
-    if (this.childUnit[node] === unit) return this.childNode[node]!;
+    if (this.childUnit[node] === unit) return this.childNode[node];
     return this.childMap[node]?.get(unit) ?? 0;
   }
 
@@ -169,14 +169,14 @@ export class GlossaryMatcher {
     const { root, childUnit, childNode, childMap, outputs } = this;
     let i = 0;
     while (i < n) {
-      const first = folded[i]!;
-      const node0 = root[first]!;
+      const first = folded[i];
+      const node0 = root[first];
       if (node0 === 0) {
         i++;
         continue;
       }
       // A Latin word character can only start a term at a word boundary.
-      if (isWord(first) && isWord(i > 0 ? exact[i - 1]! : norm.before)) {
+      if (isWord(first) && isWord(i > 0 ? exact[i - 1] : norm.before)) {
         i++;
         continue;
       }
@@ -187,7 +187,7 @@ export class GlossaryMatcher {
       for (;;) {
         const outs = outputs[node];
         if (outs) {
-          const after = j < n ? exact[j]! : norm.after;
+          const after = j < n ? exact[j] : norm.after;
           for (const out of outs) {
             if (out.endsInWord && isWord(after)) continue;
             if (out.sensitive && !this.caseMatches(out, exact, i)) continue;
@@ -197,14 +197,14 @@ export class GlossaryMatcher {
           }
         }
         if (j >= n) break;
-        const unit = folded[j]!;
-        const next = childUnit[node] === unit ? childNode[node]! : (childMap[node]?.get(unit) ?? 0);
+        const unit = folded[j];
+        const next = childUnit[node] === unit ? childNode[node] : (childMap[node]?.get(unit) ?? 0);
         if (next === 0) break;
         node = next;
         j++;
       }
       if (best) {
-        matches.push({ start: norm.start[i]!, end: norm.end[bestEnd - 1]!, termId: best.termId, alias: best.alias });
+        matches.push({ start: norm.start[i], end: norm.end[bestEnd - 1], termId: best.termId, alias: best.alias });
         i = bestEnd;
       } else {
         i++;
@@ -235,7 +235,7 @@ export class GlossaryMatcher {
   private caseMatches(out: Output, exact: Uint16Array, at: number): boolean {
     const sensitive = out.sensitive!;
     for (let k = 0; k < sensitive.length; k++) {
-      const index = sensitive[k]!;
+      const index = sensitive[k];
       if (exact[at + index] !== out.exact[index]) return false;
     }
     return true;

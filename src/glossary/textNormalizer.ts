@@ -71,7 +71,7 @@ const FOLD_UNKNOWN = 0;
 export function foldUnit(unit: number): number {
   if (unit < 0x80) return unit >= 0x41 && unit <= 0x5a ? unit + 32 : unit;
   if (unit >= 0xd800 && unit <= 0xdfff) return unit;
-  let folded = foldTable[unit]!;
+  let folded = foldTable[unit];
   if (folded === FOLD_UNKNOWN) {
     const lower = String.fromCharCode(unit).toLowerCase();
     folded = lower.length === 1 ? lower.charCodeAt(0) : unit;
@@ -102,7 +102,7 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}\p{M}]/u;
  */
 export function isWordUnit(unit: number): boolean {
   if (unit < 0x80) return (unit >= 0x30 && unit <= 0x39) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x61 && unit <= 0x7a) || unit === 0x5f;
-  let known = wordTable[unit]!;
+  let known = wordTable[unit];
   if (known === 0) {
     const word = !(unit >= 0xd800 && unit <= 0xdfff) && !isCjkCodePoint(unit) && LETTER_OR_DIGIT.test(String.fromCharCode(unit));
     known = word ? 1 : 2;

@@ -77,7 +77,7 @@ export function allowedRanges(languageId: string, text: string): TextRange[] {
   const syntax = LANGUAGE_SYNTAX[languageId];
   if (!syntax) return text.length ? [{ start: 0, end: text.length }] : [];
   if (syntax === 'html') return htmlRanges(text);
-  return codeRanges(text, SYNTAX[syntax]!);
+  return codeRanges(text, SYNTAX[syntax]);
 }
 
 /** The range containing `offset` (binary search over sorted, disjoint ranges). */
@@ -86,7 +86,7 @@ export function rangeAt(ranges: readonly TextRange[], offset: number): TextRange
   let hi = ranges.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const r = ranges[mid]!;
+    const r = ranges[mid];
     if (offset < r.start) hi = mid - 1;
     else if (offset >= r.end) lo = mid + 1;
     else return r;
@@ -114,7 +114,7 @@ function startsRegex(text: string, i: number): boolean {
   let k = i - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
   if (k < 0 || text[k] === '\n') return true;
-  const prev = text[k]!;
+  const prev = text[k];
   if (REGEX_PRECEDERS.has(prev)) return true;
   return /[a-z]/.test(prev) && REGEX_KEYWORDS.test(text.slice(Math.max(0, k - 8), k + 1));
 }
@@ -136,15 +136,15 @@ function codeRanges(text: string, syntax: CodeSyntax): TextRange[] {
   const ranges: TextRange[] = [];
   const strings = [...syntax.strings].sort((a, b) => b.open.length - a.open.length);
   const openers = new Set<string>([
-    ...syntax.line.map((s) => s[0]!),
-    ...syntax.block.map(([s]) => s[0]!),
-    ...strings.map((s) => s.open[0]!),
+    ...syntax.line.map((s) => s[0]),
+    ...syntax.block.map(([s]) => s[0]),
+    ...strings.map((s) => s.open[0]),
     ...(syntax.regex ? ['/'] : []),
   ]);
   const n = text.length;
   let i = 0;
   outer: while (i < n) {
-    const ch = text[i]!;
+    const ch = text[i];
     if (!openers.has(ch)) {
       i++;
       continue;
@@ -171,7 +171,7 @@ function codeRanges(text: string, syntax: CodeSyntax): TextRange[] {
       const start = i + rule.open.length;
       let k = start;
       while (k < n) {
-        const c = text[k]!;
+        const c = text[k];
         if (rule.escape && c === '\\') {
           k += 2;
           continue;
@@ -242,9 +242,9 @@ function markdownRanges(text: string): TextRange[] {
     const end = lineEnd(text, pos);
     const line = text.slice(pos, end);
     const fence = FENCE_OPEN.exec(line);
-    if (fence && !(fence[1]![0] === '`' && fence[2]!.includes('`'))) {
+    if (fence && !(fence[1][0] === '`' && fence[2].includes('`'))) {
       proseRanges(text, blockStart, pos, ranges);
-      const marker = fence[1]!;
+      const marker = fence[1];
       const closing = new RegExp(`^ {0,3}${marker[0] === '`' ? '`' : '~'}{${marker.length},}[ \\t]*\\r?$`);
       let k = end + 1;
       let after = n;

@@ -58,7 +58,7 @@ const ALLOWED: Readonly<Record<string, Validator>> = {
  */
 export function lectureCommand(command: unknown, arg: unknown): LectureCommand | undefined {
   if (typeof command !== 'string' || !Object.prototype.hasOwnProperty.call(ALLOWED, command)) return undefined;
-  const args = ALLOWED[command]!(arg);
+  const args = ALLOWED[command](arg);
   return args ? { id: command, args } : undefined;
 }
 

@@ -135,14 +135,14 @@ export function checkStructure(byLang: Record<Lang, ParsedSection[]>, problems: 
 export function checkBodyReferences(section: ParsedSection, mediaDir: string, problems: string[]): void {
   const body = section.body;
   for (const m of body.matchAll(/\]\(#([^)\s]+)\)/g)) {
-    if (!(SECTION_IDS as readonly string[]).includes(m[1]!)) problems.push(`${section.file}: link to unknown section "#${m[1]}"`);
+    if (!(SECTION_IDS as readonly string[]).includes(m[1])) problems.push(`${section.file}: link to unknown section "#${m[1]}"`);
   }
   for (const m of body.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
-    if (!existsSync(join(mediaDir, m[1]!))) problems.push(`${section.file}: image "${m[1]}" does not exist under media/`);
+    if (!existsSync(join(mediaDir, m[1]))) problems.push(`${section.file}: image "${m[1]}" does not exist under media/`);
   }
   for (const m of body.matchAll(/^::(demo|widget)\[([^\]]*)\]/gm)) {
     const list = m[1] === 'demo' ? DEMO_IDS : WIDGET_IDS;
-    if (!(list as readonly string[]).includes(m[2]!)) problems.push(`${section.file}: unknown ${m[1]} "${m[2]}"`);
+    if (!(list as readonly string[]).includes(m[2])) problems.push(`${section.file}: unknown ${m[1]} "${m[2]}"`);
   }
   if (/^#\s/m.test(body.replace(/^```[\s\S]*?^```/gm, ''))) problems.push(`${section.file}: uses a level-1 heading (the title comes from front matter)`);
 }

@@ -41,7 +41,7 @@ function createMarked(options: RenderOptions): Marked {
         start: (src: string) => src.match(/^\$\$/m)?.index,
         tokenizer(src: string) {
           const match = /^\$\$([\s\S]+?)\$\$[ \t]*(?:\n+|$)/.exec(src);
-          if (match) return { type: 'displayMath', raw: match[0], text: match[1]!.trim() };
+          if (match) return { type: 'displayMath', raw: match[0], text: match[1].trim() };
           return undefined;
         },
         renderer: (token) => `<div class="math-display">${renderMath((token as unknown as { text: string }).text, true)}</div>\n`,
@@ -52,7 +52,7 @@ function createMarked(options: RenderOptions): Marked {
         start: (src: string) => src.indexOf('$'),
         tokenizer(src: string) {
           const match = /^\$(?!\s)((?:\\\$|[^$\n])+?)(?<!\s)\$(?!\d)/.exec(src);
-          if (match) return { type: 'inlineMath', raw: match[0], text: match[1]! };
+          if (match) return { type: 'inlineMath', raw: match[0], text: match[1] };
           return undefined;
         },
         renderer: (token) => renderMath((token as unknown as { text: string }).text, false),
@@ -119,7 +119,7 @@ function markCallouts(html: string): string {
 
 /** Renders trusted-format, untrusted-content markdown to sanitized HTML. */
 export function renderMarkdown(markdown: string, options: RenderOptions = {}): string {
-  const html = createMarked(options).parse(markdown, { async: false }) as string;
+  const html = createMarked(options).parse(markdown, { async: false });
   return sanitize(markCallouts(html));
 }
 

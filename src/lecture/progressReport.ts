@@ -32,7 +32,7 @@ export function progressReport(state: ProgressState, lecture: CompiledLecture, q
   if (answered.length) {
     lines.push(`## ${s.answers}`, '');
     for (const q of answered) {
-      const check = state.checks[q.id]!;
+      const check = state.checks[q.id];
       lines.push(`- **${q.prompt}**`, `  ${s.yours}: ${describeAnswer(q, check.answer)} — ${check.correct ? s.correct : s.wrong} (${check.attempts} ${s.attempts})`);
     }
     lines.push('');

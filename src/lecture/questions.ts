@@ -95,7 +95,7 @@ function validateQuestion(raw: unknown, sectionId: string, file: string, problem
     sectionId,
     type: q.type as QuestionType,
     prompt: (q.prompt as string).trim(),
-    options: hasOptions ? (options as string[]) : undefined,
+    options: hasOptions ? (options) : undefined,
     answer: q.answer as number | number[],
     tolerance: q.tolerance as number | undefined,
     unit: typeof q.unit === 'string' ? q.unit : undefined,

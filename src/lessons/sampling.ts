@@ -92,7 +92,7 @@ function renormalize(probs: Float64Array): Float64Array {
 
 /** Keep the k most likely entries (k ≤ 0 or ≥ length: keep all), renormalised. */
 export function topK(probs: ArrayLike<number>, k: number): Float64Array {
-  const out = Float64Array.from(probs as ArrayLike<number>);
+  const out = Float64Array.from(probs);
   if (!(k > 0) || k >= out.length) return renormalize(out);
   const keep = new Set(topIndexes(out, Math.floor(k)));
   for (let i = 0; i < out.length; i++) if (!keep.has(i)) out[i] = 0;
@@ -101,7 +101,7 @@ export function topK(probs: ArrayLike<number>, k: number): Float64Array {
 
 /** Keep the smallest set of most likely entries whose mass reaches p (p ≥ 1: keep all), renormalised. */
 export function topP(probs: ArrayLike<number>, p: number): Float64Array {
-  const out = Float64Array.from(probs as ArrayLike<number>);
+  const out = Float64Array.from(probs);
   if (!(p < 1)) return renormalize(out);
   let total = 0;
   for (const x of out) total += x;

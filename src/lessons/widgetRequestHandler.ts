@@ -67,7 +67,7 @@ export function parseWidgetRequest(raw: unknown): Parsed {
           topK: decoding.topK ?? 0,
           topP: decoding.topP ?? 1,
           seed: Math.floor(r.seed) >>> 0,
-          maxTokens: Math.min(LIMITS.maxTokens, Math.floor((r.maxTokens as number | undefined) ?? 30)),
+          maxTokens: Math.min(LIMITS.maxTokens, Math.floor((r.maxTokens) ?? 30)),
         },
       };
     }

@@ -53,7 +53,7 @@ export async function probeServers(http: HttpClient, probes: Probe[], signal: Ab
   try {
     for (let i = 0; i < probes.length; i++) {
       const models = await pending[i];
-      if (models) return { kind: 'server', probe: probes[i]!, models };
+      if (models) return { kind: 'server', probe: probes[i], models };
     }
     return { kind: 'none' };
   } finally {

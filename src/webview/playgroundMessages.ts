@@ -140,7 +140,7 @@ function parseParts(raw: unknown): Partial<PromptParts> | undefined {
   for (const key of ['system', 'instruction', 'query', 'trigger'] as const) {
     if (m[key] === undefined) continue;
     if (!str(m[key], MAX_TEXT)) return undefined;
-    parts[key] = m[key] as string;
+    parts[key] = m[key];
   }
   if (m.exemplars !== undefined) {
     if (!Array.isArray(m.exemplars) || m.exemplars.length > MAX_EXEMPLARS) return undefined;
@@ -217,7 +217,7 @@ export function parseFromPlaygroundWebview(raw: unknown): FromPlaygroundWebview 
     case 'command': {
       if (!(COMMANDS as readonly unknown[]).includes(m.command)) return undefined;
       if (m.arg !== undefined && !id(m.arg)) return undefined;
-      return m.arg === undefined ? { type: 'command', command: m.command as PlaygroundCommand } : { type: 'command', command: m.command as PlaygroundCommand, arg: m.arg as string };
+      return m.arg === undefined ? { type: 'command', command: m.command as PlaygroundCommand } : { type: 'command', command: m.command as PlaygroundCommand, arg: m.arg };
     }
     case 'openExternal':
       return str(m.url, 2000) && /^https?:\/\/[^\s]+$/i.test(m.url) ? { type: 'openExternal', url: m.url } : undefined;

@@ -320,7 +320,7 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
   });
 
   it('history: a run is listed, reopens in the playground, and "Export All as Markdown" writes the runs through the save dialog', async () => {
-    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const target = join(folder, 'llm-lab-runs.md');
     try {
       unlinkSync(target);
@@ -335,7 +335,7 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     assert.ok(titles.length >= 2, titles.join(' | '));
     // Newest first: the second entry is the zero-shot run; "Open" shows it again in the results.
     await frame.locator('[data-testid="history"] .history-item').nth(1).getByRole('button', { name: /^Open run/ }).click();
-    await waitFor(async () => ((await frame.textContent('[data-testid="results"]')) ?? '').includes(titles[1]!), 'the reopened run in the results', 10000);
+    await waitFor(async () => ((await frame.textContent('[data-testid="results"]')) ?? '').includes(titles[1]), 'the reopened run in the results', 10000);
     // Export all: VS Code's save dialog (a quick input in the browser) proposes <workspace>/llm-lab-runs.md.
     await frame.click('[data-testid="export-all"]');
     const page = await workbenchPage();
@@ -350,13 +350,13 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
         return undefined;
       }
     }, 'the exported markdown file', 10000);
-    assert.ok(markdown.includes(titles[0]!) && markdown.includes(titles[1]!), markdown.slice(0, 400));
+    assert.ok(markdown.includes(titles[0]) && markdown.includes(titles[1]), markdown.slice(0, 400));
     assert.match(markdown, /The answer is/);
     unlinkSync(target);
   });
 
   it('prompt files: CodeLens on sample-workspace/cot.prompt.md, and running it answers through the playground', async () => {
-    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const folder = vscode.workspace.workspaceFolders![0].uri;
     const uri = vscode.Uri.joinPath(folder, 'cot.prompt.md');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const lenses = await waitFor(async () => {
@@ -378,7 +378,7 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
   });
 
   it('prompt files: bad front matter is a diagnostic on its line and blocks the run with a message', async () => {
-    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const path = join(folder, 'broken.prompt.md');
     writeFileSync(path, '---\ntemperature: hot\nsamples: 50\n---\nQ: What is 2 + 2?\nA:\n');
     try {
@@ -403,7 +403,7 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
   });
 
   it('selection commands: the selection becomes the query (TL;DR, EN↔ZH translation, step by step); no selection → a message', async () => {
-    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const folder = vscode.workspace.workspaceFolders![0].uri;
     const en = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'notes-en.md')));
     en.selection = new vscode.Selection(3, 0, 4, 40);
     const selected = en.document.getText(en.selection).trim();

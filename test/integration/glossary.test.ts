@@ -45,7 +45,7 @@ async function glossaryHover(document: vscode.TextDocument, position: vscode.Pos
 function lectureLinkArgs(markdown: string): unknown[] {
   const match = /\(command:llmLab\.openLecture\?([^)\s]+)\)/.exec(markdown);
   assert.ok(match, `no "Open in lecture" link in:\n${markdown}`);
-  return JSON.parse(decodeURIComponent(match[1]!)) as unknown[];
+  return JSON.parse(decodeURIComponent(match[1])) as unknown[];
 }
 
 describe('glossary hovers', () => {
@@ -149,7 +149,7 @@ describe('glossary hovers', () => {
     for (let i = 0; i < 400; i++) lines.push(`Line ${i}: RLHF trains a reward model; 思维链 and in-context learning, then PPO with a KL penalty.`);
     const doc = await open('markdown', lines.join('\n'));
     const positions = Array.from({ length: 40 }, (_, i) => positionOf(doc, 'reward model', i * 9, 3));
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
     const timeAll = async (): Promise<number[]> => {
       const times: number[] = [];
       for (const position of positions) {
@@ -160,7 +160,7 @@ describe('glossary hovers', () => {
       return times;
     };
     // The baseline returns a copy of our hover (same payload through the same IPC), so the ratio is our own work.
-    const sample = await glossaryHover(doc, positions[0]!);
+    const sample = await glossaryHover(doc, positions[0]);
     assert.ok(sample, 'no glossary hover to measure');
     const constant = new vscode.MarkdownString(sample);
     constant.isTrusted = { enabledCommands: ['llmLab.openLecture', 'llmLab.lookUpTerm'] };
@@ -172,7 +172,7 @@ describe('glossary hovers', () => {
       for (let round = 0; round < 3; round++) {
         withGlossary.push(...(await timeAll()));
         await setSetting('llmLab.glossary.hover', false);
-        await waitFor(async () => (await glossaryHover(doc, positions[0]!)) === undefined, 'glossary hover off');
+        await waitFor(async () => (await glossaryHover(doc, positions[0])) === undefined, 'glossary hover off');
         const registration = vscode.languages.registerHoverProvider({ language: 'markdown' }, baselineProvider);
         try {
           baseline.push(...(await timeAll()));
@@ -180,7 +180,7 @@ describe('glossary hovers', () => {
           registration.dispose();
         }
         await setSetting('llmLab.glossary.hover', undefined);
-        await waitFor(() => glossaryHover(doc, positions[0]!), 'glossary hover back');
+        await waitFor(() => glossaryHover(doc, positions[0]), 'glossary hover back');
       }
     } finally {
       await setSetting('llmLab.glossary.hover', undefined);

@@ -20,7 +20,7 @@ describe('Chinese display language', () => {
     const page = await workbenchPage();
     await waitFor(async () => (await page.locator('.getting-started-step .step-title').count()) >= 8, 'steps rendered', 15000);
     const titles = await page.locator('.getting-started-step .step-title').allTextContents();
-    assert.match(titles[0]!, /打开讲义/);
+    assert.match(titles[0], /打开讲义/);
     assert.ok(titles.every((t) => chinese.test(t)), titles.join(' | '));
   });
 
@@ -38,7 +38,7 @@ describe('Chinese display language', () => {
   it('a glossary hover explains a term in Chinese', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'RLHF 与思维链。' });
     await vscode.window.showTextDocument(doc);
-    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 1))) as vscode.Hover[];
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(0, 1));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
     assert.match(text, /基于人类反馈的强化学习|人类反馈/);
   });

@@ -12,11 +12,11 @@ describe('before a window reload', () => {
     const frame = await webviewFrame('h1[data-section-id="rlhf-sft"]');
     const [question] = questionsFor('rlhf-sft');
     assert.ok(question, 'rlhf-sft has no questions');
-    await answerInPanel(frame, question!, false);
-    await waitFor(async () => (await frame.getAttribute(`form[data-question="${question!.id}"]`, 'data-result')) === 'wrong', 'wrong answer feedback');
-    await answerInPanel(frame, question!, true);
-    await waitFor(async () => (await frame.getAttribute(`form[data-question="${question!.id}"]`, 'data-result')) === 'correct', 'correct answer feedback');
-    const explanation = await frame.textContent(`form[data-question="${question!.id}"] [data-testid="check-feedback"]`);
+    await answerInPanel(frame, question, false);
+    await waitFor(async () => (await frame.getAttribute(`form[data-question="${question.id}"]`, 'data-result')) === 'wrong', 'wrong answer feedback');
+    await answerInPanel(frame, question, true);
+    await waitFor(async () => (await frame.getAttribute(`form[data-question="${question.id}"]`, 'data-result')) === 'correct', 'correct answer feedback');
+    const explanation = await frame.textContent(`form[data-question="${question.id}"] [data-testid="check-feedback"]`);
     assert.ok(explanation && explanation.length > 20, 'no explanation shown');
     await vscode.commands.executeCommand('llmLab.openWalkthrough');
     const page = await workbenchPage();

@@ -16,7 +16,7 @@ describe('after a window reload', () => {
   it('keeps progress: the answered check is still passed, the section is marked in the table of contents', async () => {
     const frame = await webviewFrame('h1[data-section-id="rlhf-sft"]');
     const [question] = questionsFor('rlhf-sft');
-    const feedback = await frame.textContent(`form[data-question="${question!.id}"] [data-testid="check-feedback"]`);
+    const feedback = await frame.textContent(`form[data-question="${question.id}"] [data-testid="check-feedback"]`);
     assert.match(feedback ?? '', /Passed before/);
   });
 

@@ -60,7 +60,7 @@ describe('llm: connection commands in the real host', function () {
       const result = await vscode.commands.executeCommand<TestResult>('llmLab.testConnection');
       assert.equal(result.ok, false);
       assert.equal(result.error?.kind, 'unreachable');
-      assert.match(result.error!.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+      assert.match(result.error.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
     } finally {
       await settings().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     }

@@ -14,7 +14,7 @@ describe('untrusted workspace', () => {
     server = await ModelServer.start();
     evil = await ModelServer.start();
     // A workspace tries to redirect requests (and the key) to another host.
-    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     mkdirSync(join(folder, '.vscode'), { recursive: true });
     writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'llmLab.baseUrl': evil.baseUrl, 'llmLab.codeExecution': 'always' }));
     await activateExtension();
@@ -34,7 +34,7 @@ describe('untrusted workspace', () => {
   });
 
   it('a workspace setting cannot redirect requests: the user-level baseUrl is used, the other host sees nothing', async () => {
-    const result = (await vscode.commands.executeCommand('llmLab.testConnection')) as { ok: boolean; baseUrl: string };
+    const result = await vscode.commands.executeCommand<{ ok: boolean; baseUrl: string }>('llmLab.testConnection');
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.equal(result.baseUrl.replace(/\/$/, ''), server.baseUrl);
     assert.equal(evil.requests.length, 0);
@@ -42,11 +42,11 @@ describe('untrusted workspace', () => {
 
   it('program-aided demo: the generated code is shown but never run', async () => {
     server.setRules([{ match: /solution|def |program|python|javascript/i, reply: '```python\ndef solution():\n    return 9\n```' }]);
-    const result = (await vscode.commands.executeCommand('llmLab.runDemo', { id: 'pal', showUi: false })) as {
+    const result = await vscode.commands.executeCommand<{
       ok: boolean;
       error?: { kind: string };
       runs: { code?: { source: string; execution?: { status: string; reason?: string } } }[];
-    };
+    }>('llmLab.runDemo', { id: 'pal', showUi: false });
     assert.equal(result.error?.kind, 'untrusted', JSON.stringify(result.error));
     const withCode = result.runs.filter((r) => r.code);
     assert.ok(withCode.length > 0, 'the code is not shown');

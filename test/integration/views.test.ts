@@ -36,7 +36,7 @@ describe('views: the LLM Lab side bar', function () {
     await vscode.commands.executeCommand('llmLab.lecture.focus');
     const page = await workbenchPage();
     const rows = await viewRows(page, 'Lecture');
-    const first = [...lecture.sections].sort((a, b) => a.order - b.order)[0]!;
+    const first = [...lecture.sections].sort((a, b) => a.order - b.order)[0];
     const row = rows.filter({ hasText: `1. ${first.title}` }).first();
     await row.waitFor({ state: 'visible', timeout: 15000 });
     await row.click();

@@ -15,7 +15,7 @@ describe('walkthrough', () => {
     await waitFor(async () => (await page.locator('.getting-started-step').count()) >= 8, 'walkthrough steps rendered', 15000);
     const titles = await page.locator('.getting-started-step .step-title').allTextContents();
     assert.ok(titles.length >= 8 && titles.length <= 12, titles.join(' | '));
-    assert.match(titles[0]!, /^1\. Open the lecture/);
+    assert.match(titles[0], /^1\. Open the lecture/);
     assert.ok(titles.some((t) => /Chain-of-thought/.test(t)));
   });
 

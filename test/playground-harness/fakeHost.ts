@@ -58,10 +58,10 @@ const catalog = harnessData.catalog;
 const def = (id: string) => catalog.demos[id]?.[lang];
 const demos: DemoListEntry[] = harnessData.parts.flatMap((part) =>
   catalog.ids
-    .filter((id) => part.sections.includes(def(id)!.section))
-    .map((id) => ({ id, title: def(id)!.title, summary: def(id)!.summary, section: def(id)!.section, part: part.id, partTitle: part.title[lang], builtin: def(id)!.options.fallbackProvider === 'builtin' })),
+    .filter((id) => part.sections.includes(def(id).section))
+    .map((id) => ({ id, title: def(id).title, summary: def(id).summary, section: def(id).section, part: part.id, partTitle: part.title[lang], builtin: def(id).options.fallbackProvider === 'builtin' })),
 );
-const demoView = (id: string) => ({ definition: def(id)!, builtin: def(id)!.options.fallbackProvider === 'builtin', sectionTitle: def(id)!.section });
+const demoView = (id: string) => ({ definition: def(id), builtin: def(id).options.fallbackProvider === 'builtin', sectionTitle: def(id).section });
 const firstDemo = params.get('demo') ?? (scenario === 'vote' ? 'self-consistency' : scenario === 'pal' ? 'pal' : scenario === 'xss' ? 'zero-shot' : 'cot-vs-standard');
 let history: HistoryEntry[] = [];
 let state: unknown;
@@ -74,12 +74,12 @@ async function start(id: string, message: Extract<FromPlaygroundWebview, { type:
   controller?.abort();
   controller = new AbortController();
   runControllers.clear();
-  const session = newSession(`s${Date.now()}`, id, def(id)!.title, Date.now());
+  const session = newSession(`s${Date.now()}`, id, def(id).title, Date.now());
   current = session;
   let announced = false;
   const batcher = new UpdateBatcher((updates) => send({ type: 'updates', sessionId: session.id, updates }));
   const result: DemoResult = await runDemo(
-    def(id)!,
+    def(id),
     {
       temperature: message.temperature,
       samples: message.samples,

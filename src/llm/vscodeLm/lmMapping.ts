@@ -12,7 +12,7 @@ export function foldSystemMessages(messages: readonly ChatMessage[]): { role: 'u
   const firstUser = rest.findIndex((m) => m.role === 'user');
   const preamble = system.join('\n\n');
   if (firstUser < 0) return [{ role: 'user', content: preamble }, ...rest];
-  rest[firstUser] = { role: 'user', content: `${preamble}\n\n${rest[firstUser]!.content}` };
+  rest[firstUser] = { role: 'user', content: `${preamble}\n\n${rest[firstUser].content}` };
   return rest;
 }
 

@@ -222,7 +222,7 @@ function renderSection(section: SectionPayload, scrollTop?: number, anchor?: str
   markTerms(body, section.terms, (id) => post({ type: 'showSection', id }));
   mountWidgets(body);
   renderToc();
-  (main as HTMLElement).scrollTop = scrollTop ?? 0;
+  (main).scrollTop = scrollTop ?? 0;
   if (anchor) document.getElementById(anchor)?.scrollIntoView();
   saveState();
   scheduleRead(section.id);
@@ -275,7 +275,7 @@ function saveState(): void {
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = window.setTimeout(() => {
     const state = vscode.getState() ?? {};
-    const scrollTop = Math.round((main as HTMLElement).scrollTop);
+    const scrollTop = Math.round((main).scrollTop);
     vscode.setState({ ...state, sectionId: current?.id, scrollTop });
     if (current) post({ type: 'state', sectionId: current.id, scrollTop });
   }, 150);
@@ -366,7 +366,7 @@ document.addEventListener('click', (event) => {
       } catch {
         args = undefined;
       }
-      post({ type: 'runCommand', command: command!, args: Array.isArray(args) ? args[0] : args });
+      post({ type: 'runCommand', command: command, args: Array.isArray(args) ? args[0] : args });
     }
     return;
   }

@@ -40,9 +40,9 @@ function pieces(format: string): ({ text: string } | { field: string })[] {
   const out: ({ text: string } | { field: string })[] = [];
   let last = 0;
   for (const m of format.matchAll(/\{(\w+)\}/g)) {
-    if (m.index! > last) out.push({ text: format.slice(last, m.index) });
+    if (m.index > last) out.push({ text: format.slice(last, m.index) });
     out.push({ field: m[1] });
-    last = m.index! + m[0].length;
+    last = m.index + m[0].length;
   }
   if (last < format.length) out.push({ text: format.slice(last) });
   return out;

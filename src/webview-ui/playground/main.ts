@@ -7,7 +7,7 @@ import type {
 import { el, vscodeApi } from '../shared/vscodeApi';
 import { editedMessages, partKinds, renderAnatomy, renderLegend, renderMessages } from './anatomy';
 import { parseInline } from './incrementalMarkdown';
-import { appendInlines, type MdDocument, type MdElement } from './markdownView';
+import { appendInlines, type MdElement } from './markdownView';
 import { SessionView } from './sessionView';
 
 interface SavedState {
@@ -64,7 +64,7 @@ function announce(text: string): void {
 
 function inline(text: string, tag: 'p' | 'li' | 'span' = 'p', className?: string): HTMLElement {
   const node = el(tag, className ? { class: className } : {});
-  appendInlines(document as unknown as MdDocument, node as unknown as MdElement, parseInline(text));
+  appendInlines(document, node as unknown as MdElement, parseInline(text));
   return node;
 }
 
@@ -222,7 +222,7 @@ function renderPrompt(): void {
   toggle.addEventListener('click', () => {
     save({ showMessages: !saved().showMessages });
     renderPrompt();
-    (promptSection.querySelector('[data-testid="messages-toggle"]') as HTMLElement | null)?.focus();
+    promptSection.querySelector<HTMLElement>('[data-testid="messages-toggle"]')?.focus();
   });
   const edited = Object.keys(state.edits?.[key] ?? {}).length > 0;
   const reset = el('button', { class: 'secondary', text: t('Reset edits'), attrs: { type: 'button', 'data-testid': 'reset-edits' } });
@@ -271,7 +271,7 @@ function renderPrompt(): void {
       tab.addEventListener('click', () => {
         save({ selectedRun: { ...(saved().selectedRun ?? {}), [key]: r.id } });
         renderPrompt();
-        (promptSection.querySelector(`.run-tab[data-run="${CSS.escape(r.id)}"]`) as HTMLElement | null)?.focus();
+        promptSection.querySelector<HTMLElement>(`.run-tab[data-run="${CSS.escape(r.id)}"]`)?.focus();
       });
       tabs.append(tab);
     });

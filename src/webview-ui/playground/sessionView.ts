@@ -12,7 +12,7 @@ export interface SessionHandlers {
   exportRun(historyId: string): void;
 }
 
-const doc = (): MdDocument => document as unknown as MdDocument;
+const doc = (): MdDocument => document;
 
 function ms(value: number): string {
   return value >= 10000 ? t('{0} s', (value / 1000).toFixed(1)) : t('{0} ms', Math.round(value));

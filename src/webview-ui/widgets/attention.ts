@@ -201,7 +201,7 @@ function restoreState(ctx: WidgetContext): State {
   const state = { ...DEFAULTS };
   if (saved && typeof saved === 'object') {
     if (PATTERNS.includes(saved.pattern as AttentionPattern)) state.pattern = saved.pattern as AttentionPattern;
-    for (const key of ['n', 'stride', 'c', 'row'] as const) if (typeof saved[key] === 'number' && Number.isFinite(saved[key])) state[key] = saved[key] as number;
+    for (const key of ['n', 'stride', 'c', 'row'] as const) if (typeof saved[key] === 'number' && Number.isFinite(saved[key])) state[key] = saved[key];
   }
   state.n = Math.max(4, Math.min(64, Math.round(state.n)));
   state.stride = Math.max(1, Math.min(state.n, Math.round(state.stride)));

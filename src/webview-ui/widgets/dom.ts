@@ -47,7 +47,7 @@ export function uniqueId(prefix: string): string {
 
 /** Replace every child of `node`. */
 export function replaceChildren(node: Element, ...children: Child[]): void {
-  node.replaceChildren(...(children.filter((c) => c !== null && c !== undefined && c !== false) as (Node | string)[]));
+  node.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
 }
 
 export interface RangeControl {

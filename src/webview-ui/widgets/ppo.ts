@@ -179,7 +179,7 @@ function restoreState(ctx: WidgetContext): State {
   const saved = ctx.getState() as Partial<State> | undefined;
   const state = { ...DEFAULTS };
   if (saved && typeof saved === 'object') {
-    for (const key of ['beta', 'gamma', 'steps'] as const) if (typeof saved[key] === 'number' && Number.isFinite(saved[key])) state[key] = saved[key] as number;
+    for (const key of ['beta', 'gamma', 'steps'] as const) if (typeof saved[key] === 'number' && Number.isFinite(saved[key])) state[key] = saved[key];
   }
   state.beta = Math.max(0, Math.min(2, state.beta));
   state.gamma = Math.max(0, Math.min(1, state.gamma));

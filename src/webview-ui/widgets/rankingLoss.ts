@@ -209,7 +209,7 @@ export function mountRankingLoss(host: HTMLElement, ctx: WidgetContext): void {
 function restoreState(ctx: WidgetContext): State {
   const saved = ctx.getState() as Partial<State> | undefined;
   const answers = Array.isArray(saved?.answers)
-    ? saved!.answers.filter((a): a is Answer => typeof a === 'object' && a !== null && typeof a.key === 'string' && a.key in ANSWER_TEXT && typeof a.reward === 'number' && Number.isFinite(a.reward))
+    ? saved.answers.filter((a): a is Answer => typeof a === 'object' && a !== null && typeof a.key === 'string' && a.key in ANSWER_TEXT && typeof a.reward === 'number' && Number.isFinite(a.reward))
     : [];
   const unique = answers.filter((a, i) => answers.findIndex((b) => b.key === a.key) === i);
   return { answers: unique.length >= 2 ? unique : DEFAULTS.answers.map((a) => ({ ...a })) };

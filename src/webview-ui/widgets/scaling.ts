@@ -178,7 +178,7 @@ function restoreState(ctx: WidgetContext): State {
   const saved = ctx.getState() as Partial<State> | undefined;
   const state = { ...DEFAULTS };
   if (saved && typeof saved === 'object') {
-    for (const key of ['layers', 'dModel', 'tokensB'] as const) if (typeof saved[key] === 'number' && Number.isFinite(saved[key]) && saved[key]! >= 0) state[key] = saved[key] as number;
+    for (const key of ['layers', 'dModel', 'tokensB'] as const) if (typeof saved[key] === 'number' && Number.isFinite(saved[key]) && saved[key] >= 0) state[key] = saved[key];
     if (typeof saved.preset === 'string') state.preset = saved.preset;
   }
   return state;

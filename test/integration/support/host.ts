@@ -23,7 +23,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, message: string, t
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
     } catch (error) {
       lastError = error;
     }

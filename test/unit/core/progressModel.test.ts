@@ -29,8 +29,8 @@ describe('progress model', () => {
   it('a passed check stays passed after a wrong retry, and attempts are counted', () => {
     let s = applyProgress(emptyProgress(), { kind: 'checkAnswered', questionId: 'a-1', sectionId: 'a', correct: true, answer: 1 });
     s = applyProgress(s, { kind: 'checkAnswered', questionId: 'a-1', sectionId: 'a', correct: false, answer: 0 });
-    assert.equal(s.checks['a-1']!.correct, true);
-    assert.equal(s.checks['a-1']!.attempts, 2);
+    assert.equal(s.checks['a-1'].correct, true);
+    assert.equal(s.checks['a-1'].attempts, 2);
   });
 
   it('a section passes only when all its questions were answered correctly', () => {
@@ -78,7 +78,7 @@ describe('progress model', () => {
     const v1 = migrateProgress({ version: 1, read: ['a', 7], passed: ['a-1'] }, 5);
     assert.equal(v1.notice, 'migrated');
     assert.deepEqual(v1.state.sections, { a: { readAt: 5 } });
-    assert.equal(v1.state.checks['a-1']!.sectionId, 'a');
+    assert.equal(v1.state.checks['a-1'].sectionId, 'a');
     assert.equal(migrateProgress(undefined).notice, 'none');
     assert.equal(migrateProgress('garbage').notice, 'reset');
     assert.equal(migrateProgress({ version: 1.5 }).notice, 'reset');
@@ -113,7 +113,7 @@ describe('progress model', () => {
       const { state, notice } = migrateProgress(newer());
       assert.equal(notice, 'newer');
       assert.deepEqual(Object.keys(state.sections), ['gpt1', 'gpt3']);
-      assert.equal(state.demos.pal!.count, 2);
+      assert.equal(state.demos.pal.count, 2);
     });
 
     it('progress: stored progress of a newer version is never written back, whatever is recorded', async () => {

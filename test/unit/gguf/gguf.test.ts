@@ -65,7 +65,7 @@ describe('gguf: writer and reader', () => {
     assert.deepEqual(h.tensors.map((t) => [t.name, t.dims, t.type]), [['w', [2, 3], 0], ['h', [5], 1], ['e', [2, 1], 0]]);
     assert.equal(h.dataOffset % 32, 0);
     for (const t of h.tensors) assert.equal(t.offset % 32, 0);
-    const w = h.tensors[0]!;
+    const w = h.tensors[0];
     const start = h.dataOffset + w.offset;
     assert.deepEqual([...new Float32Array(buffer.buffer.slice(buffer.byteOffset + start, buffer.byteOffset + start + 24))], [1, 2, 3, 4, 5, 6]);
     assert.equal(buffer.length, h.expectedSize === undefined ? -1 : alignUp32(h.expectedSize));

@@ -40,7 +40,7 @@ describe('glossary data (media/glossary/terms.yaml)', () => {
       assert.ok(inParts.has(t.section), `${t.id}: section ${t.section} has no part`);
     }
     assert.deepEqual(data.parts.map((p) => p.id), ['part-background', 'part-gpt-series', 'part-instructgpt-chatgpt', 'part-gpt4-future']);
-    assert.match(data.parts[2]!.title['zh-cn'], /InstructGPT/);
+    assert.match(data.parts[2].title['zh-cn'], /InstructGPT/);
   });
 
   it('no alias is an everyday word, and no alias is shared between terms', () => {
@@ -64,8 +64,8 @@ describe('glossary data (media/glossary/terms.yaml)', () => {
         const text = `See ${alias}, here.`;
         const found = matcher.findTerms(text);
         assert.equal(found.length, 1, `${t.id}: "${alias}" → ${JSON.stringify(found)}`);
-        assert.equal(found[0]!.termId, t.id, `"${alias}" matched ${found[0]!.termId}`);
-        assert.equal(text.slice(found[0]!.start, found[0]!.end), alias);
+        assert.equal(found[0].termId, t.id, `"${alias}" matched ${found[0].termId}`);
+        assert.equal(text.slice(found[0].start, found[0].end), alias);
       }
     }
   });
@@ -109,7 +109,7 @@ describe('glossary validator (small bad fixtures)', () => {
       (b['zh-cn'] as { aliases: string[] }).aliases = [second];
       const { problems } = validate([a, b]);
       assert.equal(problems.length, 1, `${first} / ${second}: ${problems.join('; ')}`);
-      assert.match(problems[0]!, /duplicates/);
+      assert.match(problems[0], /duplicates/);
     }
   });
 

@@ -86,7 +86,7 @@ describe('glossary matcher', () => {
     const text = '👩‍💻😀𠀀 RLHF and 🎉奖励模型🎉';
     const matches = small.findTerms(text);
     assert.deepEqual(matches.map((m) => text.slice(m.start, m.end)), ['RLHF', '奖励模型']);
-    assert.equal(matches[0]!.start, text.indexOf('RLHF'));
+    assert.equal(matches[0].start, text.indexOf('RLHF'));
     assert.equal(small.termAt(text, text.indexOf('奖') + 2)?.termId, 'rm');
     assert.equal(small.termAt(text, 1), undefined);
   });
@@ -113,7 +113,7 @@ describe('glossary matcher', () => {
     while (line.length < 10_000) line += chunk;
     const all = small.findTerms(line);
     assert.equal(all.length, 2 * Math.ceil(10_000 / chunk.length));
-    const last = all[all.length - 1]!;
+    const last = all[all.length - 1];
     assert.deepEqual(small.termAt(line, last.start + 1), last);
     const nearEnd = line.lastIndexOf('RLHF');
     assert.deepEqual(small.termAt(line, nearEnd), all.find((m) => m.start === nearEnd));

@@ -11,7 +11,7 @@ const index = new GlossaryIndex(loadGlossary(join(root, 'media')));
 const zhStrings = JSON.parse(readFileSync(join(root, 'l10n', 'src', 'glossary.zh-cn.json'), 'utf8')) as Record<string, string>;
 
 function commandArgs(markdown: string, command: string): unknown[][] {
-  return [...markdown.matchAll(new RegExp(`\\(command:${command.replace('.', '\\.')}\\?([^)\\s]+)`, 'g'))].map((m) => JSON.parse(decodeURIComponent(m[1]!)) as unknown[]);
+  return [...markdown.matchAll(new RegExp(`\\(command:${command.replace('.', '\\.')}\\?([^)\\s]+)`, 'g'))].map((m) => JSON.parse(decodeURIComponent(m[1])) as unknown[]);
 }
 
 describe('glossary hover markdown', () => {

@@ -120,6 +120,6 @@ describe('text regions', () => {
     const text = line.repeat(5000);
     const ranges = allowedRanges('python', text);
     assert.equal(ranges.length, 10000);
-    assert.equal(text.slice(ranges[9999]!.start, ranges[9999]!.end).trim(), 'the reward model step');
+    assert.equal(text.slice(ranges[9999].start, ranges[9999].end).trim(), 'the reward model step');
   });
 });

@@ -24,8 +24,8 @@ function tLiterals(): Map<string, string> {
   for (const file of filesUnder(join(root, 'src'), /\.ts$/)) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\bt\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)) {
-      if (m[1] === '`' && m[2]!.includes('${')) continue;
-      const key = m[2]!.replace(/\\(['"`\\])/g, '$1').replace(/\\n/g, '\n');
+      if (m[1] === '`' && m[2].includes('${')) continue;
+      const key = m[2].replace(/\\(['"`\\])/g, '$1').replace(/\\n/g, '\n');
       found.set(key, file.slice(root.length + 1));
     }
   }
@@ -43,7 +43,7 @@ describe('localization', () => {
   it('every %key% used in package.json exists in the nls files', () => {
     const manifest = readFileSync(join(root, 'package.json'), 'utf8');
     const en = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8'));
-    const used = [...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]!);
+    const used = [...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
     assert.deepEqual(used.filter((k) => !(k in en)), []);
   });
 

@@ -11,18 +11,18 @@ const zh: CompiledLecture = { lang: 'zh-cn', parts: [], sections: [section('rlhf
 describe('lecture search', () => {
   it('finds English text case-insensitively with context and match offsets', () => {
     const [hit] = searchLecture([en, zh], 'kl PENALTY', 'en');
-    assert.equal(hit!.id, 'rlhf-ppo');
-    assert.equal(hit!.lang, 'en');
-    assert.equal(hit!.snippet.slice(hit!.start, hit!.end).toLowerCase(), 'kl penalty');
+    assert.equal(hit.id, 'rlhf-ppo');
+    assert.equal(hit.lang, 'en');
+    assert.equal(hit.snippet.slice(hit.start, hit.end).toLowerCase(), 'kl penalty');
   });
   it('finds Chinese text and puts the reader language first', () => {
     const hits = searchLecture([en, zh], 'KL', 'zh-cn');
-    assert.equal(hits[0]!.lang, 'zh-cn');
-    assert.equal(searchLecture([en, zh], '惩罚', 'en')[0]!.id, 'rlhf-ppo');
+    assert.equal(hits[0].lang, 'zh-cn');
+    assert.equal(searchLecture([en, zh], '惩罚', 'en')[0].id, 'rlhf-ppo');
   });
   it('ranks title matches before body matches and returns nothing for blank queries', () => {
     const hits = searchLecture([en], 'pal', 'en');
-    assert.equal(hits[0]!.id, 'pal');
+    assert.equal(hits[0].id, 'pal');
     assert.deepEqual(searchLecture([en], '   ', 'en'), []);
   });
 });

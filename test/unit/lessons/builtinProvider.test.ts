@@ -28,7 +28,7 @@ describe('built-in provider (n-gram model as a ChatProvider)', () => {
 
   it('emits logprobs with the top alternatives per generated token when asked', async () => {
     const events = await collect({ messages: [{ role: 'user', content: 'the cat' }], temperature: 0, maxTokens: 2, logprobs: true, topLogprobs: 3 });
-    const logprobs = events.filter((e) => e.type === 'logprobs') as Extract<StreamEvent, { type: 'logprobs' }>[];
+    const logprobs = events.filter((e): e is Extract<StreamEvent, { type: 'logprobs' }> => e.type === 'logprobs');
     assert.equal(logprobs.length, 2);
     const first = logprobs[0].tokens[0];
     assert.equal(first.token, ' sat');

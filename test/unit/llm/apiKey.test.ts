@@ -12,7 +12,7 @@ const KEY = 'sk-llmlab-test-0123456789abcdef';
 function leaks(request: RecordedRequest): string[] {
   const places: string[] = [];
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    if (request.rawHeaders[i]!.toLowerCase() !== 'authorization' && request.rawHeaders[i + 1]!.includes(KEY)) places.push(request.rawHeaders[i]!);
+    if (request.rawHeaders[i].toLowerCase() !== 'authorization' && request.rawHeaders[i + 1].includes(KEY)) places.push(request.rawHeaders[i]);
   }
   if (request.url.includes(KEY)) places.push('url');
   if (request.body.includes(KEY)) places.push('body');
@@ -66,11 +66,11 @@ describe('llm: the API key goes only to the configured origin, only as a bearer 
     const provider = new OpenAiCompatibleProvider(server.baseUrl, keyed());
     await collect(provider.chat({ model: 'redirect-localhost', ...ask('x') }, never()));
     const [first, second] = server.requestsTo('/v1/chat/completions');
-    assert.equal(first!.headers.host, `127.0.0.1:${server.port}`);
-    assert.equal(first!.headers.authorization, `Bearer ${KEY}`);
-    assert.equal(second!.headers.host, `localhost:${server.port}`);
-    assert.equal(second!.headers.authorization, undefined);
-    assert.deepEqual(leaks(second!), []);
+    assert.equal(first.headers.host, `127.0.0.1:${server.port}`);
+    assert.equal(first.headers.authorization, `Bearer ${KEY}`);
+    assert.equal(second.headers.host, `localhost:${server.port}`);
+    assert.equal(second.headers.authorization, undefined);
+    assert.deepEqual(leaks(second), []);
   });
 
   it('keys: authorizationFor compares whole origins (scheme, host, port)', () => {

@@ -115,7 +115,7 @@ describe('llm: auto-detection, provider resolution and the connection test', () 
     const missing = await testProvider(provider, 'gpt-9', never());
     assert.equal(missing.result.ok, false);
     assert.equal(missing.result.error?.kind, 'notFound');
-    assert.match(missing.result.error!.message, /“gpt-9” is not available .*llm-lab-test, llm-lab-test-large/);
+    assert.match(missing.result.error.message, /“gpt-9” is not available .*llm-lab-test, llm-lab-test-large/);
   });
 
   it('test connection: a closed port → ok:false, unreachable; a 401 → auth', async () => {

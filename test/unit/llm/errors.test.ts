@@ -72,7 +72,7 @@ describe('llm: error classification and messages (pure)', () => {
     }
     assert.deepEqual(errorActions('unreachable').map((a) => a.id), ['openSettings', 'testConnection', 'showLog']);
     assert.deepEqual(errorActions('notFound', 'ollamaModelMissing', 'qwen2.5:0.5b')[0], { id: 'copyCommand', label: 'Copy `ollama pull` Command', value: 'ollama pull qwen2.5:0.5b' });
-    assert.equal(errorActions('auth')[0]!.id, 'setApiKey');
+    assert.equal(errorActions('auth')[0].id, 'setApiKey');
     assert.equal(errorActions('noProvider').at(-1)!.id, 'openLecture');
     assert.equal(describeError(new Error('boom')).kind, 'server');
   });
@@ -94,14 +94,14 @@ describe('llm: Chinese strings', () => {
     const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
     const keys = new Set<string>();
     for (const file of walk(join(root, 'src', 'llm'))) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.add(m[1]!.replace(/\\'/g, "'"));
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*'((?:[^'\\]|\\.)*)'/g)) keys.add(m[1].replace(/\\'/g, "'"));
     }
     assert.ok(keys.size > 50);
     const sorted = (s: string, re: RegExp) => [...new Set(s.match(re) ?? [])].sort();
     for (const key of keys) {
       assert.ok(zh[key], `missing zh-cn: ${key}`);
-      assert.deepEqual(sorted(zh[key]!, /\{\d\}/g), sorted(key, /\{\d\}/g), `placeholders: ${key}`);
-      assert.deepEqual(sorted(zh[key]!, /`[^`]*`/g), sorted(key, /`[^`]*`/g), `code spans: ${key}`);
+      assert.deepEqual(sorted(zh[key], /\{\d\}/g), sorted(key, /\{\d\}/g), `placeholders: ${key}`);
+      assert.deepEqual(sorted(zh[key], /`[^`]*`/g), sorted(key, /`[^`]*`/g), `code spans: ${key}`);
     }
   });
 });

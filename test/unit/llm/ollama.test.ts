@@ -24,7 +24,7 @@ describe('llm: Ollama native provider against the test server', () => {
     assert.deepEqual(events.find((e) => e.type === 'usage'), { type: 'usage', promptTokens: 5, completionTokens: 25, totalTokens: 30 });
     const done = events.at(-1)!;
     assert.ok(done.type === 'done' && done.finishReason === 'stop' && done.model === 'llm-lab-test');
-    const sent = server.requestsTo('/api/chat')[0]!.json!;
+    const sent = server.requestsTo('/api/chat')[0].json!;
     assert.equal(sent.stream, true);
     assert.deepEqual(sent.options, { temperature: 0, num_predict: 100, seed: 7, stop: ['\n\n'] });
   });
@@ -59,9 +59,9 @@ describe('llm: Ollama native provider against the test server', () => {
     const events = await run('llm-lab-test', { logprobs: true, topLogprobs: 2 });
     const tokens = events.flatMap((e) => (e.type === 'logprobs' ? e.tokens : []));
     assert.equal(tokens.length, 4);
-    assert.equal(tokens[1]!.token, ' answer');
-    assert.equal(tokens[1]!.top.length, 2);
-    assert.equal(server.requestsTo('/api/chat')[0]!.json!.top_logprobs, 2);
+    assert.equal(tokens[1].token, ' answer');
+    assert.equal(tokens[1].top.length, 2);
+    assert.equal(server.requestsTo('/api/chat')[0].json!.top_logprobs, 2);
   });
 
   it('ollama: the root is found from a /v1 or /api base URL, default 127.0.0.1:11434', () => {

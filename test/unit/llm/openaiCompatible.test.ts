@@ -30,7 +30,7 @@ describe('llm: OpenAI-compatible provider against the test server', () => {
       assert.equal(done.model, 'llm-lab-test');
       assert.ok(typeof done.ttftMs === 'number' && done.ttftMs >= 0 && done.ttftMs <= done.totalMs);
     }
-    const sent = server.requestsTo('/v1/chat/completions')[0]!.json!;
+    const sent = server.requestsTo('/v1/chat/completions')[0].json!;
     assert.equal(sent.stream, true);
     assert.deepEqual(sent.stream_options, { include_usage: true });
     assert.equal(sent.max_tokens, 64, 'max_tokens (Ollama /v1 reads only that)');
@@ -131,7 +131,7 @@ describe('llm: OpenAI-compatible provider against the test server', () => {
     const tokens = events.flatMap((e) => (e.type === 'logprobs' ? e.tokens : []));
     assert.equal(tokens.length, 4);
     assert.deepEqual(tokens[0], { token: 'The', logprob: -0.01, top: [{ token: 'The', logprob: -0.01 }, { token: 'The~1', logprob: -1.01 }, { token: 'The~2', logprob: -2.01 }] });
-    const sent = server.requestsTo('/v1/chat/completions')[0]!.json!;
+    const sent = server.requestsTo('/v1/chat/completions')[0].json!;
     assert.equal(sent.logprobs, true);
     assert.equal(sent.top_logprobs, 3);
   });
@@ -140,16 +140,16 @@ describe('llm: OpenAI-compatible provider against the test server', () => {
     assert.equal(textOf(await run('reject-stream-options')), DEFAULT_REPLY);
     const sent = server.requestsTo('/v1/chat/completions');
     assert.equal(sent.length, 2);
-    assert.ok(sent[0]!.json!.stream_options);
-    assert.equal(sent[1]!.json!.stream_options, undefined);
+    assert.ok(sent[0].json!.stream_options);
+    assert.equal(sent[1].json!.stream_options, undefined);
   });
 
   it('openai: a 400 rejecting max_tokens is retried with max_completion_tokens', async () => {
     assert.equal(textOf(await run('reject-max-tokens', 'x', { maxTokens: 50 })), DEFAULT_REPLY);
     const sent = server.requestsTo('/v1/chat/completions');
     assert.equal(sent.length, 2);
-    assert.equal(sent[1]!.json!.max_completion_tokens, 50);
-    assert.equal(sent[1]!.json!.max_tokens, undefined);
+    assert.equal(sent[1].json!.max_completion_tokens, 50);
+    assert.equal(sent[1].json!.max_tokens, undefined);
   });
 
   it('openai: llama.cpp quirks (null first content, `: ping`, [DONE] without a blank line)', async () => {
