@@ -46,7 +46,7 @@ function packageRunner(name = 'runner-extension') {
 
 async function compileTests() {
   const dir = join(root, 'test', 'integration');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts'));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
   const outdir = join(root, 'out', 'integration');
   rmSync(outdir, { recursive: true, force: true });
   await esbuild.build({

@@ -448,7 +448,8 @@ export class ModelServer extends EventEmitter {
     const id = `chatcmpl-${record.id}`;
     const created = Math.floor(Date.now() / 1000);
     const model = json.model ?? '';
-    const { tokens, reasoning, finish } = this.plan(json, reply, json.max_tokens ?? json.max_completion_tokens);
+    // tokens-N streams exactly N tokens whatever max_tokens says (a stream benchmark runs it through a demo that sets a limit).
+    const { tokens, reasoning, finish } = this.plan(json, reply, scenario.startsWith('tokens-') ? undefined : (json.max_tokens ?? json.max_completion_tokens));
     const wantLogprobs = json.logprobs === true || scenario === 'logprobs';
     const topN: number = typeof json.top_logprobs === 'number' ? json.top_logprobs : wantLogprobs ? 2 : 0;
     const logprobsFor = (token: string, i: number): unknown =>

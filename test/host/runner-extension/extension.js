@@ -50,8 +50,9 @@ function startTests() {
   const say = (line) => {
     if (logPath) fs.appendFileSync(logPath, line + '\n');
   };
-  // Let the workbench settle so the first test does not race the window's own start-up.
-  setTimeout(() => run(phases, phase, resultsPath, say), Number(process.env.LLMLAB_TEST_DELAY_MS || 1500));
+  // The runner activates on onStartupFinished: the workbench has restored its parts and editors by then.
+  // Tests that need more (a view, a webview) wait for that state themselves.
+  run(phases, phase, resultsPath, say);
 }
 
 function merge(resultsPath, upTo, current) {

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DemoResult } from '../../src/demos/demoTypes';
+import { activateExtension, EXTENSION_ID, setSetting } from './support/host';
+import { recordFigure } from './support/perf';
+
+const TOKENS = 20_000;
+const MODEL = `tokens-${TOKENS}`;
+
+/** The test model server in a process of its own, as a real server is (test/server/modelServer.ts). */
+function startServer(): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const root = process.env.LLMLAB_REPO_ROOT!;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'server', 'modelServer.ts'), '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (match) resolve({ child, baseUrl: `${match[1]}/v1` });
+    });
+    child.once('exit', (code) => reject(new Error(`model server exited (${code}): ${out}`)));
+  });
+}
+
+/** The least any client can do: fetch the stream and read every byte of it (ms, bytes). */
+async function rawRead(baseUrl: string): Promise<{ ms: number; bytes: number }> {
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'go' }], stream: true, stream_options: { include_usage: true } }),
+  });
+  const reader = res.body!.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+  }
+  return { ms: performance.now() - started, bytes };
+}
+
+/** One 20,000-token stream through the command a person runs (self-consistency with one sample = one request). */
+async function throughRunDemo(): Promise<number> {
+  const started = performance.now();
+  const result = await vscode.commands.executeCommand<DemoResult>('llmLab.runDemo', { id: 'self-consistency', model: MODEL, samples: 1, showUi: false });
+  const ms = performance.now() - started;
+  assert.ok(result?.ok, JSON.stringify(result?.error));
+  assert.equal(result.runs.length, 1);
+  assert.equal(result.runs[0].usage?.completionTokens, TOKENS, 'every token of the stream arrived');
+  assert.match(result.runs[0].output, / w999 w0 w1 /);
+  return ms;
+}
+
+// In the fresh-window suite, after activation.fresh.test.ts: LLM Lab is not active yet, so the first run here
+// is the first after activation (cold); the server is warmed up first so that its own warm-up is not counted.
+describe('streaming overhead: llmLab.runDemo vs a raw fetch of the same stream', function () {
+  this.timeout(180000);
+  let server: { child: ChildProcess; baseUrl: string };
+
+  before(async () => {
+    server = await startServer();
+    for (let i = 0; i < 3; i++) await rawRead(server.baseUrl);
+    await setSetting('llmLab.provider', 'openai-compatible');
+    await setSetting('llmLab.baseUrl', server.baseUrl);
+    await setSetting('llmLab.language', 'en');
+  });
+
+  after(async () => {
+    for (const key of ['llmLab.provider', 'llmLab.baseUrl', 'llmLab.language']) await setSetting(key, undefined);
+    server?.child.kill();
+  });
+
+  it(`one ${TOKENS.toLocaleString('en')}-token stream, cold (first run after activation) and warm (best of 3)`, async () => {
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, false, 'LLM Lab was already active: the cold run would not be cold');
+    const coldRaw = await rawRead(server.baseUrl);
+    await activateExtension();
+    const cold = await throughRunDemo();
+    const raws: number[] = [coldRaw.ms];
+    const runs: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      // Alternate the order so neither side always runs right after the other.
+      if (round % 2) runs.push(await throughRunDemo());
+      raws.push((await rawRead(server.baseUrl)).ms);
+      if (round % 2 === 0) runs.push(await throughRunDemo());
+    }
+    // The fastest of several rounds: other load on the machine only ever adds time.
+    const raw = Math.min(...raws);
+    const warm = Math.min(...runs);
+    recordFigure(`streaming: raw fetch read, ${TOKENS.toLocaleString('en')} tokens (best)`, raw, 'ms');
+    recordFigure(`streaming: runDemo, ${TOKENS.toLocaleString('en')} tokens (cold)`, cold, 'ms');
+    recordFigure(`streaming: runDemo, ${TOKENS.toLocaleString('en')} tokens (warm, best of 3)`, warm, 'ms');
+    recordFigure(`streaming: runDemo / raw fetch, ${TOKENS.toLocaleString('en')} tokens (cold)`, cold / raw, '×');
+    recordFigure(`streaming: runDemo / raw fetch, ${TOKENS.toLocaleString('en')} tokens (warm)`, warm / raw, '×');
+    console.log(`      ${TOKENS} tokens (${coldRaw.bytes} bytes): raw ${raw.toFixed(0)} ms, runDemo cold ${cold.toFixed(0)} ms (${(cold / raw).toFixed(2)}×), warm ${warm.toFixed(0)} ms (${(warm / raw).toFixed(2)}×); budget ≤ 1.2× in scripts/budgets.mjs`);
+  });
+});
