@@ -102,7 +102,7 @@ describe('demo catalog', () => {
     const files = realFiles()
       .filter((f) => !(f.id === 'pal' && f.lang === 'zh-cn'))
       .map((f) => {
-        if (f.id === 'zero-shot' && f.lang === 'en') return { ...f, text: f.text.replace('section: gpt2', 'section: gpt-5') };
+        if (f.id === 'zero-shot' && f.lang === 'en') return { ...f, text: f.text.replace(/^section: .*$/m, 'section: gpt-5') };
         if (f.id === 'few-shot-sentiment' && f.lang === 'en') return { ...f, text: f.text.replace('extractor: { id: label,', 'extractor: { id: guess,') };
         if (f.id === 'cot-vs-standard' && f.lang === 'en') return { ...f, text: f.text.replace('expected: ["9"]', 'expected: ["nine"]') };
         if (f.id === 'next-token' && f.lang === 'en') return { ...f, text: f.text.replace('  temperature: 0\n', '  temperature: 0\n  colour: red\n') };
