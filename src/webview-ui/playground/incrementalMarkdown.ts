@@ -61,6 +61,7 @@ const FENCE_START = /^ {0,3}(?:`{1,}|~{1,})$/;
 const ESCAPABLE = /[\\`*_[\]()#+\-.!>~|{}]/;
 const INLINE_SPECIAL = /[\\`*]/g;
 const CODE_SPECIAL = /`/g;
+const INLINE_NEXT = /[\\`*[]/g;
 
 /** Only web links survive; anything else (javascript:, data:, file:, command:) is shown as plain text. */
 export function safeHref(url: string): string | undefined {
@@ -75,6 +76,34 @@ function pushText(out: Inline[], text: string): void {
   else out.push({ t: 'text', v: text });
 }
 
+/**
+ * For each position p, the longest stretch of backticks starting at or after p. Searching for a closing run
+ * with indexOf from every opener was O(n^1.5) on a line of runs of falling lengths; with this table a search
+ * that cannot succeed is never started.
+ */
+function longestTicksFrom(s: string): Int32Array {
+  const best = new Int32Array(s.length + 1);
+  let stretch = 0;
+  for (let p = s.length - 1; p >= 0; p--) {
+    stretch = s.charCodeAt(p) === 96 ? stretch + 1 : 0;
+    best[p] = Math.max(stretch, best[p + 1]!);
+  }
+  return best;
+}
+
+/** Where `n` backticks in a row first start at or after `from` (as indexOf would say), visiting each character once. */
+function findTicks(s: string, from: number, n: number): number {
+  let j = from;
+  for (;;) {
+    j = s.indexOf('`', j);
+    if (j < 0) return -1;
+    let end = j;
+    while (s.charCodeAt(end) === 96) end++;
+    if (end - j >= n) return j;
+    j = end;
+  }
+}
+
 /** Inline markup of one complete line: `code`, **strong**, *em*, [label](https://…), backslash escapes. */
 export function parseInline(s: string): Inline[] {
   const out: Inline[] = [];
@@ -83,6 +112,7 @@ export function parseInline(s: string): Inline[] {
   let noStrong = false;
   let noEm = false;
   let noLink = false;
+  let ticksFrom: Int32Array | undefined;
   const flush = (): void => {
     pushText(out, text);
     text = '';
@@ -99,7 +129,9 @@ export function parseInline(s: string): Inline[] {
       let n = 1;
       while (s[i + n] === '`') n++;
       const fence = '`'.repeat(n);
-      const close = s.indexOf(fence, i + n);
+      ticksFrom ??= longestTicksFrom(s);
+      // Known to fail in O(1); a search that succeeds only walks over what becomes the code span.
+      const close = ticksFrom[i + n]! >= n ? findTicks(s, i + n, n) : -1;
       if (close >= 0) {
         flush();
         const v = s.slice(i + n, close);
@@ -156,8 +188,11 @@ export function parseInline(s: string): Inline[] {
         continue;
       }
     }
-    text += c;
-    i++;
+    // Plain text up to the next character that can start markup, in one slice.
+    INLINE_NEXT.lastIndex = i + 1;
+    const next = INLINE_NEXT.exec(s)?.index ?? s.length;
+    text += s.slice(i, next);
+    i = next;
   }
   flush();
   return out;

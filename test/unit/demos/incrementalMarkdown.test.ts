@@ -158,4 +158,57 @@ describe('incremental markdown', () => {
     const root = renderStreamed(cuts('答案是 **9**。\r\n- 第一步\r\n- 第二步', 9));
     assert.equal(root.outerHTML, '<div><p>答案是 <strong>9</strong>。</p><ul><li>第一步</li><li>第二步</li></ul></div>');
   });
+
+  describe('markdown: runs of backticks', () => {
+    /** The code-span rule as first written (a closing run is the first `n` backticks in a row), searched naively. */
+    function reference(s: string): { t: string; v: string }[] {
+      const out: { t: string; v: string }[] = [];
+      let text = '';
+      let i = 0;
+      while (i < s.length) {
+        if (s[i] !== '`') {
+          text += s[i++];
+          continue;
+        }
+        let n = 1;
+        while (s[i + n] === '`') n++;
+        const close = s.indexOf('`'.repeat(n), i + n);
+        if (close < 0) {
+          text += '`'.repeat(n);
+          i += n;
+          continue;
+        }
+        if (text) out.push({ t: 'text', v: text });
+        text = '';
+        const v = s.slice(i + n, close);
+        out.push({ t: 'code', v: v.length > 2 && v.startsWith(' ') && v.endsWith(' ') ? v.slice(1, -1) : v });
+        i = close + n;
+      }
+      if (text) out.push({ t: 'text', v: text });
+      return out;
+    }
+
+    it('markdown: code spans match the reference rule on random lines of backticks, letters and spaces', () => {
+      let seed = 12345;
+      const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+      for (let round = 0; round < 3000; round++) {
+        const length = 1 + Math.floor(random() * 40);
+        let line = '';
+        for (let k = 0; k < length; k++) line += random() < 0.55 ? '`' : random() < 0.7 ? 'a' : ' ';
+        assert.deepEqual(parseInline(line), reference(line), JSON.stringify(line));
+      }
+    });
+
+    it('markdown: runs of falling length never close, and stay literal text', () => {
+      let line = '';
+      for (let n = 300; n >= 1; n--) line += `${'`'.repeat(n)}a`;
+      assert.deepEqual(parseInline(line), [{ t: 'text', v: line }]);
+      assert.deepEqual(parseInline(`${line}${'`'.repeat(300)}`), reference(`${line}${'`'.repeat(300)}`));
+    });
+
+    it('markdown: a closing run may be the start of a longer run, as before', () => {
+      assert.deepEqual(parseInline('`a``` b'), [{ t: 'code', v: 'a' }, { t: 'text', v: '`` b' }]);
+      assert.deepEqual(parseInline('x ``code`` `y`'), [{ t: 'text', v: 'x ' }, { t: 'code', v: 'code' }, { t: 'text', v: ' ' }, { t: 'code', v: 'y' }]);
+    });
+  });
 });
