@@ -86,7 +86,7 @@ function longestTicksFrom(s: string): Int32Array {
   let stretch = 0;
   for (let p = s.length - 1; p >= 0; p--) {
     stretch = s.charCodeAt(p) === 96 ? stretch + 1 : 0;
-    best[p] = Math.max(stretch, best[p + 1]!);
+    best[p] = Math.max(stretch, best[p + 1]);
   }
   return best;
 }
@@ -131,7 +131,7 @@ export function parseInline(s: string): Inline[] {
       const fence = '`'.repeat(n);
       ticksFrom ??= longestTicksFrom(s);
       // Known to fail in O(1); a search that succeeds only walks over what becomes the code span.
-      const close = ticksFrom[i + n]! >= n ? findTicks(s, i + n, n) : -1;
+      const close = ticksFrom[i + n] >= n ? findTicks(s, i + n, n) : -1;
       if (close >= 0) {
         flush();
         const v = s.slice(i + n, close);
