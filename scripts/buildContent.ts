@@ -1,17 +1,23 @@
 // Validates media/ and compiles it to dist/content/*.json with the capabilities' own pure loaders.
-// Content problems are printed (the unit tests fail on them); the build itself only fails on crashes.
+// Any content problem (unknown reference, broken link, EN/ZH mismatch, banned term …) fails the build:
+// every problem is printed as "file[:line]: what" and the process exits 1.
+// `--check` validates only (no output, no n-gram training); LLMLAB_CONTENT_ROOT points the checks at another
+// tree with media/, l10n/ and walkthroughs/ (the unit tests use a broken copy).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLecture } from '../src/lecture/lectureLoader';
 import { checkQuestionParity, loadQuestions } from '../src/lecture/questions';
+import { checkContent } from './contentChecks';
 
 const root = join(__dirname, '..');
-const mediaDir = join(root, 'media');
+const contentRoot = process.env.LLMLAB_CONTENT_ROOT ?? root;
+const mediaDir = join(contentRoot, 'media');
 const outDir = join(root, 'dist', 'content');
+const checkOnly = process.argv.includes('--check');
 
 function write(name: string, data: unknown): number {
   const text = typeof data === 'string' ? data : JSON.stringify(data);
-  writeFileSync(join(outDir, name), text);
+  if (!checkOnly) writeFileSync(join(outDir, name), text);
   return Buffer.byteLength(text);
 }
 
@@ -26,7 +32,7 @@ async function optional<T>(modulePath: string, run: (mod: T) => unknown | Promis
 }
 
 async function main(): Promise<void> {
-  mkdirSync(outDir, { recursive: true });
+  if (!checkOnly) mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const problems: string[] = [];
   const sizes: string[] = [];
@@ -49,17 +55,21 @@ async function main(): Promise<void> {
   await optional<{ loadDemos: (dir: string) => unknown }>('src/demos/demoLoader.ts', (mod) => {
     sizes.push(`demos ${write('demos.json', mod.loadDemos(mediaDir))} B`);
   }, problems);
-  await optional<{ trainNgramFromMedia?: (dir: string) => unknown }>('scripts/trainNgram.ts', (mod) => {
-    if (mod.trainNgramFromMedia) sizes.push(`ngram ${write('ngram.json', mod.trainNgramFromMedia(mediaDir))} B`);
-  }, problems);
+  if (!checkOnly) {
+    await optional<{ trainNgramFromMedia?: (dir: string) => unknown }>('scripts/trainNgram.ts', (mod) => {
+      if (mod.trainNgramFromMedia) sizes.push(`ngram ${write('ngram.json', mod.trainNgramFromMedia(mediaDir))} B`);
+    }, problems);
+  }
+  problems.push(...checkContent(contentRoot));
 
   const partsRaw = readFileSync(join(mediaDir, 'lecture', 'parts.yaml'), 'utf8');
   write('parts.yaml', partsRaw);
   console.log(`[content] ${sizes.join(', ')} (${Date.now() - started} ms)`);
   if (problems.length) {
-    console.warn(`[content] ${problems.length} content problem(s) (the unit tests fail on these):`);
-    for (const p of problems.slice(0, 40)) console.warn(`  - ${p}`);
-    if (problems.length > 40) console.warn(`  … and ${problems.length - 40} more`);
+    const unique = [...new Set(problems)];
+    console.error(`[content] ${unique.length} content problem(s); the build fails until they are fixed (rules: docs/content-format.md):`);
+    for (const p of unique) console.error(`  - ${p}`);
+    process.exitCode = 1;
   }
 }
 
