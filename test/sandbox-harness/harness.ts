@@ -118,11 +118,11 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
         const bytes = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
         const files =
           language === 'python'
-            ? { workerSource, python: { wasm: bytes(payload.wasm!), stdlib: bytes(payload.stdlib!), lock: payload.lock! } }
-            : { workerSource, javascript: { wasm: bytes(payload.wasm!) } };
+            ? { workerSource, python: { wasm: bytes(payload.wasm), stdlib: bytes(payload.stdlib!), lock: payload.lock! } }
+            : { workerSource, javascript: { wasm: bytes(payload.wasm) } };
         window.postMessage({ type: 'runtime', language, files }, '*');
       },
-      { language, workerSource, payload: payload as { wasm?: string; stdlib?: string; lock?: string } },
+      { language, workerSource, payload: payload },
     );
   }
 
@@ -134,7 +134,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
     return this.page.evaluate((m) => window.postMessage(m, '*'), message);
   }
 
-  /** Runs a program; `cancelAfterMs` sends a cancel that long after the program started printing or was posted. */
+  /** Runs a program; `cancelAfterMs` sends a cancel that long after the program's first output. */
   async run(language: SandboxLanguage, program: string, options: { limits?: Partial<SandboxLimits>; cancelAfterMs?: number } = {}): Promise<HarnessRun & { cancelToDoneMs?: number }> {
     const id = `h${++this.counter}`;
     const limits = { ...SANDBOX_LIMITS, ...options.limits };
@@ -146,13 +146,15 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
         const began = performance.now();
         let cancelledAt: number | undefined;
         window.postMessage({ type: 'run', id, language, program, label: 'harness', limits }, '*');
-        if (cancelAfterMs !== undefined) {
-          setTimeout(() => {
-            cancelledAt = performance.now();
-            window.postMessage({ type: 'cancel', id }, '*');
-          }, cancelAfterMs);
-        }
+        let cancelScheduled = false;
         for (;;) {
+          if (cancelAfterMs !== undefined && !cancelScheduled && posted.slice(startIndex).some((m) => m.type === 'output' && m.id === id)) {
+            cancelScheduled = true;
+            setTimeout(() => {
+              cancelledAt = performance.now();
+              window.postMessage({ type: 'cancel', id }, '*');
+            }, cancelAfterMs);
+          }
           const done = posted.slice(startIndex).find((m) => m.type === 'done' && m.id === id);
           if (done) {
             const now = performance.now();
@@ -163,7 +165,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
               cancelToDoneMs: cancelledAt === undefined ? undefined : Math.round(now - cancelledAt),
             };
           }
-          await new Promise((r) => setTimeout(r, 5));
+          await new Promise((r) => setTimeout(r, 2));
         }
       },
       { id, language, program, limits, cancelAfterMs: options.cancelAfterMs },

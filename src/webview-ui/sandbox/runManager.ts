@@ -54,7 +54,7 @@ export class RunManager {
       );
       return;
     }
-    this.standby.set(language, this.spawn(language, this.files[language]!, this.limits));
+    this.standby.set(language, this.spawn(language, this.files[language], this.limits));
     this.keepAlive(language);
   }
 
@@ -101,8 +101,8 @@ export class RunManager {
         worker.terminate();
         this.running.delete(id);
         resolve({ end, stdout, stderr, durationMs: startedAt ? Math.round(performance.now() - startedAt) : 0, startMs });
-        // The next program of this language should not wait for an interpreter.
-        this.warm(language);
+        // The next program of this language should not wait for an interpreter (after this result is out).
+        setTimeout(() => this.warm(language), 50);
       };
       this.running.set(id, finish);
       if (cancelledEarly) return finish('cancelled');

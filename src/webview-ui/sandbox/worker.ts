@@ -68,12 +68,12 @@ function strip(names: readonly string[]): void {
 
 // Load-time files only: the interpreter "fetches" its wasm and standard library from here.
 let servedFiles: Record<string, Uint8Array> = {};
-const NativeResponse = scope.Response as typeof Response;
+const NativeResponse = scope.Response;
 const fakeFetch = async (input: unknown): Promise<Response> => {
   const name = String(input instanceof URL ? input.href : input).split('/').pop() ?? '';
   const bytes = servedFiles[name];
   if (!bytes) throw new TypeError(`sandbox: no file ${name}`);
-  return new NativeResponse(bytes, { headers: { 'content-type': name.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream' } });
+  return new NativeResponse(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': name.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream' } });
 };
 
 // Everything but the loader's fetch goes now; the fake fetch and Response go once the interpreter is up.
@@ -116,7 +116,7 @@ async function loadPython(files: NonNullable<RuntimeFiles['python']>, memoryLimi
     env: { HOME: '/home/pyodide' },
     stdout: (line: string) => emit('stdout', line + '\n'),
     stderr: (line: string) => emit('stderr', line + '\n'),
-  } as unknown as Parameters<typeof loadPyodide>[0]);
+  });
   servedFiles = {};
   pyodide.setStdin({ error: true });
   for (const name of ['js', 'pyodide_js']) {
@@ -131,7 +131,7 @@ async function loadPython(files: NonNullable<RuntimeFiles['python']>, memoryLimi
   return {
     run(program: string): boolean {
       try {
-        pyodide.runPython(program, { filename: 'solution.py' } as Parameters<typeof pyodide.runPython>[1]);
+        pyodide.runPython(program, { filename: 'solution.py' });
         return true;
       } catch (error) {
         const message = (error as { message?: unknown }).message;

@@ -48,23 +48,22 @@ describe('sandbox: attacks are contained (Pyodide and QuickJS in a locked-down W
 
   /** Runs several programs at once (each in its own worker) and checks each is contained. */
   async function attack(language: 'python' | 'javascript', programs: Record<string, string>, check?: (name: string, run: HarnessRun) => void): Promise<void> {
-    const entries = Object.entries(programs);
-    for (let i = 0; i < entries.length; i += 4) {
-      const batch = entries.slice(i, i + 4);
-      const runs = await Promise.all(batch.map(([, program]) => harness.run(language, program.replace(/PORT/g, String(harness.listenerPort)).replace(/CANARY/g, canary).replace(/OUTSIDE/g, outside))));
-      runs.forEach((run, j) => {
-        const name = batch[j][0];
-        try {
-          contained(run);
-          check?.(name, run);
-        } catch (error) {
-          throw new Error(`${language} attack "${name}": ${(error as Error).message}\nstdout: ${run.result.stdout.slice(0, 400)}\nstderr: ${run.result.stderr.slice(-600)}`);
-        }
-      });
+    // One at a time: an interpreter start is CPU-bound, and parallel starts only slow each other down.
+    for (const [name, program] of Object.entries(programs)) {
+      const run = await harness.run(language, program.replace(/PORT/g, String(harness.listenerPort)).replace(/CANARY/g, canary).replace(/OUTSIDE/g, outside));
+      try {
+        contained(run);
+        check?.(name, run);
+      } catch (error) {
+        throw new Error(`${language} attack "${name}": ${(error as Error).message}\nstdout: ${run.result.stdout.slice(0, 400)}\nstderr: ${run.result.stderr.slice(-600)}`);
+      }
     }
   }
 
-  const printedOk = (name: string, run: HarnessRun) => assert.ok(run.result.stdout.includes('CONTAINED'), `${name}: expected the program to report CONTAINED, got end=${run.result.end}`);
+  const printedOk = (name: string, run: HarnessRun) => {
+    assert.ok(!run.result.stdout.includes('ESCAPED'), `${name}: an attempt succeeded`);
+    assert.ok(run.result.stdout.includes('CONTAINED'), `${name}: expected the program to finish and report CONTAINED, got end=${run.result.end}`);
+  };
 
   it('python: the lecture PAL program still gives the right answer', async () => {
     const run = await harness.run(
@@ -84,28 +83,25 @@ describe('sandbox: attacks are contained (Pyodide and QuickJS in a locked-down W
     await attack(
       'python',
       {
-        signals: tryAll([
+        everything: tryAll([
           'import os, signal\nos.kill(os.getppid(), signal.SIGUSR1)\nassert os.getppid() > 1',
           'import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nassert os.getppid() > 1',
           'import signal, os\nsignal.pidfd_send_signal(os.pidfd_open(os.getppid()), signal.SIGKILL)',
           'import os\nos.killpg(0, 9)\nassert False',
-        ]),
-        reimport: tryAll([
+
           "import sys\nsys.modules.pop('posix', None)\nimport posix\nposix.system('touch OUTSIDE')\nimport os\nassert os.path.exists('OUTSIDE')",
           "import sys\nsys.modules.pop('js', None)\nimport js\njs.fetch",
           "import pyodide_js\npyodide_js._module",
           "import _io\nassert 'CANARY' and _io.open('CANARY').read()",
           "import os\nfd = os.open('CANARY', os.O_WRONLY)\nos.write(fd, b'x')\nassert open('CANARY').read() == 'x'",
-        ]),
-        files: tryAll([
+
           "assert 'root:' in open('/etc/passwd').read()",
           "import os\nassert os.listdir('/proc')",
           "open('/proc/self/environ').read()",
           "import os\nopen('/proc/%d/environ' % os.getppid()).read()",
           "import os\nopen('/proc/%d/mem' % os.getppid(), 'rb').read(16)",
           "open('OUTSIDE', 'w').write('x')\nimport os\nos.sync()\nassert False",
-        ]),
-        processes: tryAll([
+
           "import os\nos.execv('/bin/sh', ['sh', '-c', 'touch OUTSIDE'])",
           'import os\npid = os.fork()\nassert pid >= 0',
           "import subprocess\nsubprocess.run(['touch', 'OUTSIDE'], check=True)",
@@ -122,13 +118,14 @@ describe('sandbox: attacks are contained (Pyodide and QuickJS in a locked-down W
     await attack(
       'python',
       {
-        socket: "import socket\ntry:\n    s = socket.create_connection(('127.0.0.1', PORT), timeout=1)\n    print('ESCAPED')\nexcept BaseException:\n    print('CONTAINED')\n",
-        urllib: "import urllib.request\ntry:\n    urllib.request.urlopen('http://127.0.0.1:PORT/', timeout=1).read()\n    print('ESCAPED')\nexcept BaseException:\n    print('CONTAINED')\n",
-        runJs: "from pyodide.code import run_js\ntry:\n    run_js('fetch(\"http://127.0.0.1:PORT/\")')\n    print('ESCAPED')\nexcept BaseException as e:\n    print('CONTAINED', type(e).__name__)\n",
-        functionConstructor:
-          "from pyodide.ffi import to_js\nF = to_js([1]).constructor.constructor\nfor src in ['return fetch(\"http://127.0.0.1:PORT/\")', 'return new WebSocket(\"ws://127.0.0.1:PORT/\")', 'return import(\"http://127.0.0.1:PORT/x.js\")', 'return self.SECRET_IN_PAGE']:\n    try:\n        F(src)()\n        print('ESCAPED', src)\n    except BaseException:\n        pass\nprint('CONTAINED')\n",
-        globals:
-          "from pyodide.ffi import to_js\nimport pyodide.ffi\nreached = []\nfor name in ['fetch', 'WebSocket', 'XMLHttpRequest', 'importScripts', 'indexedDB', 'caches', 'Worker', 'BroadcastChannel', 'navigator', 'postMessage']:\n    try:\n        import js\n        if getattr(js, name, None) is not None: reached.append(name)\n    except BaseException:\n        pass\nprint('CONTAINED' if not reached else 'ESCAPED %s' % reached)\n",
+        network: [
+          "import socket\ntry:\n    socket.create_connection(('127.0.0.1', PORT), timeout=1)\n    print('ESCAPED socket')\nexcept BaseException:\n    pass\n",
+          "import urllib.request\ntry:\n    urllib.request.urlopen('http://127.0.0.1:PORT/', timeout=1).read()\n    print('ESCAPED urllib')\nexcept BaseException:\n    pass\n",
+          "from pyodide.code import run_js\ntry:\n    run_js('fetch(\"http://127.0.0.1:PORT/\")')\n    print('ESCAPED run_js')\nexcept BaseException:\n    pass\n",
+          "from pyodide.ffi import to_js\nF = to_js([1]).constructor.constructor\nfor src in ['return fetch(\"http://127.0.0.1:PORT/\")', 'return new WebSocket(\"ws://127.0.0.1:PORT/\")', 'return import(\"http://127.0.0.1:PORT/x.js\")', 'return self.SECRET_IN_PAGE']:\n    try:\n        F(src)()\n        print('ESCAPED', src)\n    except BaseException:\n        pass\n",
+          "for name in ['fetch', 'WebSocket', 'XMLHttpRequest', 'importScripts', 'indexedDB', 'caches', 'Worker', 'BroadcastChannel', 'navigator', 'postMessage']:\n    try:\n        import js\n        if getattr(js, name, None) is not None: print('ESCAPED js.' + name)\n    except BaseException:\n        pass\n",
+          "import sys\nprint('CONTAINED')\n",
+        ].join(''),
       },
       printedOk,
     );
@@ -156,7 +153,7 @@ describe('sandbox: attacks are contained (Pyodide and QuickJS in a locked-down W
   });
 
   it('python: cancel during a run ends it within 500 ms, and nothing persists into the next run', async () => {
-    const run = await harness.run('python', "import time\nprint('started', flush=True)\nwhile True:\n    pass\n", { cancelAfterMs: 4000, limits: { timeLimitMs: 60000 } });
+    const run = await harness.run('python', "print('started', flush=True)\nwhile True:\n    pass\n", { cancelAfterMs: 300, limits: { timeLimitMs: 60000 } });
     assert.equal(run.result.end, 'cancelled');
     assert.ok(run.cancelToDoneMs !== undefined && run.cancelToDoneMs <= 500, `cancel took ${run.cancelToDoneMs} ms`);
     const first = await harness.run('python', "import builtins\nbuiltins.LEFT_BEHIND = 42\nopen('/tmp/left-behind', 'w').write('x')\nprint('set')");
@@ -191,7 +188,7 @@ describe('sandbox: attacks are contained (Pyodide and QuickJS in a locked-down W
     assert.equal(flood.result.end, 'outputLimit');
     const loop = await harness.run('javascript', 'for (;;) {}', { limits: { timeLimitMs: 1000 } });
     assert.equal(loop.result.end, 'timeout');
-    const cancelled = await harness.run('javascript', 'for (;;) {}', { cancelAfterMs: 1500, limits: { timeLimitMs: 60000 } });
+    const cancelled = await harness.run('javascript', "console.log('started'); for (;;) {}", { cancelAfterMs: 300, limits: { timeLimitMs: 60000 } });
     assert.equal(cancelled.result.end, 'cancelled');
     assert.ok(cancelled.cancelToDoneMs! <= 500, `cancel took ${cancelled.cancelToDoneMs} ms`);
     const pal = await harness.run('javascript', "function solution() { const moneyInitial = 23; return moneyInitial - 5 * 3; }\n;\nif (typeof solution === 'function') {\n  const __result = solution();\n  console.log(String(__result));\n}\n");
