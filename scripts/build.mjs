@@ -89,6 +89,18 @@ const extensionOptions = {
   mainFields: ['module', 'main'],
 };
 
+// The local-model engine runs in its own Node process (src/local/engineMain.ts). node-llama-cpp is ESM with
+// a native binary per platform, so the engine is an ES module and the package stays outside the bundle.
+const engineOptions = {
+  ...common,
+  entryPoints: [join(root, 'src', 'local', 'engineMain.ts')],
+  outfile: join(root, 'dist', 'localEngine.mjs'),
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['node-llama-cpp', '@node-llama-cpp/*'],
+};
+
 const webviewOptions = {
   ...common,
   entryPoints: webviewEntries,
@@ -146,11 +158,11 @@ copyRanks();
 copySandboxAssets();
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions)]);
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions), esbuild.context(engineOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[build] watching src/ (content and l10n: re-run npm run build)');
 } else {
-  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions)]);
+  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions), esbuild.build(engineOptions)]);
   console.log(
     `[build] ${production ? 'production' : 'development'} build: extension + ${webviewEntries.length} webview bundle(s), ${strings} zh-cn strings, ${Date.now() - started} ms`,
   );

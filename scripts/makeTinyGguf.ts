@@ -97,7 +97,7 @@ export function makeTinyGguf(options: TinyGgufOptions = {}): Buffer {
   const output = weights(vocab, d, 0.5);
   for (let i = 0; i < vocab; i++) {
     const special = types[i] === 3;
-    for (let j = 0; j < d; j++) if (special || j === 0) output[i * d + j] = special && j === 0 ? -4 : special ? 0 : output[i * d + j]!;
+    for (let j = 0; j < d; j++) if (special || j === 0) output[i * d + j] = special && j === 0 ? -4 : special ? 0 : output[i * d + j];
     if (!special) output[i * d] = 0;
   }
   const tensors: GgufTensor[] = [{ name: 'token_embd.weight', shape: [vocab, d], data: embeddings }];

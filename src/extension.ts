@@ -14,6 +14,7 @@ import { registerWalkthrough } from './walkthrough/registerWalkthrough';
 import { registerGlossary } from './glossary/registerGlossary';
 import { registerLessons } from './lessons/registerLessons';
 import { registerLlm } from './llm/llmService';
+import { registerLocal } from './local/registerLocal';
 import { registerDemos } from './demos/registerDemos';
 
 /** Builds the services and registers each capability; nothing else happens here. */
@@ -32,7 +33,9 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   registerGlossary(services);
   const lessons = registerLessons(services);
   LecturePanel.widgetHandler = lessons.widgetHandler;
-  const llm = registerLlm(services);
+  const local = registerLocal(services);
+  const llm = registerLlm(services, { localProvider: () => local.provider() });
+  local.connect(llm);
   registerDemos(services, llm, { builtin: lessons.builtinProvider });
 
   context.subscriptions.push(

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-export type ProviderSetting = 'auto' | 'openai-compatible' | 'ollama' | 'vscode-lm';
+export type ProviderSetting = 'auto' | 'openai-compatible' | 'ollama' | 'vscode-lm' | 'local';
 export type CodeExecutionSetting = 'ask' | 'always' | 'never';
 
 const SECTION = 'llmLab';
@@ -23,7 +23,7 @@ export class Config {
   }
 
   get provider(): ProviderSetting {
-    return oneOf(this.raw.get('provider'), ['auto', 'openai-compatible', 'ollama', 'vscode-lm'] as const, 'auto');
+    return oneOf(this.raw.get('provider'), ['auto', 'openai-compatible', 'ollama', 'vscode-lm', 'local'] as const, 'auto');
   }
 
   /** Application scope only: a workspace must not redirect requests (and the key) elsewhere. */

@@ -6,7 +6,7 @@ import { t } from '../core/l10n';
 import type { CodeLanguage, DemoDefinition, DemoRun } from './demoTypes';
 import { renderPrompt } from './promptTemplate';
 
-export const DEMO_PROVIDERS = ['auto', 'openai-compatible', 'ollama', 'vscode-lm', 'builtin'] as const;
+export const DEMO_PROVIDERS = ['auto', 'openai-compatible', 'ollama', 'vscode-lm', 'builtin', 'local'] as const;
 export type DemoProvider = (typeof DEMO_PROVIDERS)[number];
 
 export interface RunDemoRequest {

@@ -41,6 +41,8 @@ function where(info: ErrorInfo): string {
 export function userMessage(info: ErrorInfo): string {
   const host = where(info);
   const server = info.serverMessage ? info.serverMessage : t('no details');
+  // The local engine (src/local) words its own errors: they carry the whole sentence.
+  if (info.reason?.startsWith('local') && info.serverMessage) return info.serverMessage;
   switch (info.kind) {
     case 'unreachable':
       if (info.reason === 'dns') return t('Cannot find the host {0}. Check the base URL in LLM Lab settings and your network.', host);
@@ -84,7 +86,8 @@ export function userMessage(info: ErrorInfo): string {
     case 'noProvider':
       if (info.reason === 'noBaseUrl') return t('No base URL is set for the OpenAI-compatible provider. Enter one (e.g. http://127.0.0.1:11434/v1) with “LLM Lab: Select Model”.');
       if (info.reason === 'noEditorModels') return t('The editor offers no language models (is GitHub Copilot or another model extension installed and signed in?). Choose another provider with “LLM Lab: Select Model”.');
-      return t('No language model found: the editor offers none and no local server answered (Ollama :11434, LM Studio :1234, llama.cpp :8080, vLLM :8000). Start one (e.g. `ollama serve`), set a base URL, or read the offline lessons.');
+      if (info.reason === 'noLocalModel') return t('No local model is downloaded yet. Download a small model (≈400 MB) with “LLM Lab: Download a Small Model…”, or use a .gguf file you have.');
+      return t('No language model found: the editor offers none, no local server answered (Ollama :11434, LM Studio :1234, llama.cpp :8080, vLLM :8000) and no model is downloaded. Download a small model (≈400 MB) and LLM Lab runs it itself, or start a server (e.g. `ollama serve`).');
     case 'untrusted':
       return t('This workspace is not trusted, so LLM Lab will not do that here. Trust the workspace to continue.');
     case 'invalidInput':
@@ -114,13 +117,16 @@ export function errorActions(kind: LlmErrorKind, reason?: string, model?: string
     case 'badResponse':
       return [showLog];
     case 'server':
+      if (reason === 'localEngine') return [select, showLog];
+      if (reason === 'localMemory' || reason === 'localLoad') return [{ id: 'downloadModel', label: t('Choose Another Model') }, showLog];
       return [test, showLog];
     case 'timeout':
       return [{ id: 'openSettings', label: t('Open Settings'), value: 'llmLab.requestTimeoutSeconds' }, test];
     case 'cancelled':
       return [];
     case 'noProvider':
-      return [select, settings, { id: 'openLecture', label: t('Read Offline Lessons') }];
+      if (reason === 'noBaseUrl' || reason === 'noEditorModels') return [select, settings, { id: 'openLecture', label: t('Read Offline Lessons') }];
+      return [{ id: 'downloadModel', label: t('Download a small model (≈400 MB)'), value: 'default' }, select, { id: 'openLecture', label: t('Read Offline Lessons') }];
     case 'untrusted':
       return [{ id: 'manageTrust', label: t('Manage Workspace Trust') }];
     case 'invalidInput':

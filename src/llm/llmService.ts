@@ -31,6 +31,8 @@ import { editorModels, VscodeLmProvider } from './vscodeLm/vscodeLmProvider';
 export interface RegisterLlmOptions {
   /** Servers `auto` probes (default: Ollama :11434, LM Studio :1234, llama.cpp :8080, vLLM :8000). */
   probes?: () => Probe[];
+  /** A downloaded GGUF model LLM Lab runs itself (src/local); `auto` uses it after editor models and servers. */
+  localProvider?: () => Promise<ChatProvider | undefined>;
 }
 
 function shortName(provider: ChatProvider): string {
@@ -49,7 +51,10 @@ class LlmServiceImpl extends Disposable implements LlmService {
   private quietTimer: NodeJS.Timeout | undefined;
   private connectedRecorded = false;
 
-  constructor(private readonly services: Services, options: RegisterLlmOptions) {
+  constructor(
+    private readonly services: Services,
+    private readonly options: RegisterLlmOptions,
+  ) {
     super();
     this.config = services.config;
     this.keys = this.register(new ApiKeyStore(services.context.secrets, services.log));
@@ -79,7 +84,7 @@ class LlmServiceImpl extends Disposable implements LlmService {
 
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (['provider', 'baseUrl', 'model'].some((key) => Config.affects(event, key))) {
+        if (['provider', 'baseUrl', 'model', 'local.model'].some((key) => Config.affects(event, key))) {
           this.detector.invalidate();
           this.scheduleQuietCheck(300);
         }
@@ -113,6 +118,7 @@ class LlmServiceImpl extends Disposable implements LlmService {
           const models = await editorModels();
           return models.length ? new VscodeLmProvider(models, model, () => this.config.requestTimeoutMs) : undefined;
         },
+        localProvider: this.options.localProvider,
       },
       opts.signal ?? new AbortController().signal,
     );
@@ -246,6 +252,7 @@ class LlmServiceImpl extends Disposable implements LlmService {
       { id: 'ollama', label: `${mark('ollama')}Ollama`, detail: t('Ollama’s own API at {0} (clear “model not pulled” messages).', this.config.baseUrl ? this.config.baseUrl : OLLAMA_DEFAULT_URL) },
       { id: 'openai-compatible', label: `${mark('openai-compatible')}${t('OpenAI-compatible server')}`, detail: t('OpenAI, Ollama /v1, LM Studio, llama.cpp, vLLM, DeepSeek… at a base URL you enter.') },
       { id: 'vscode-lm', label: `${mark('vscode-lm')}${t('Editor language models')}`, detail: t('Models the editor offers (e.g. GitHub Copilot), through the VS Code Language Model API.') },
+      { id: 'local', label: `${mark('local')}${t('Local model (run by LLM Lab)')}`, detail: t('A GGUF model LLM Lab runs itself with llama.cpp on the CPU: download a small one (≈400 MB) or use a file you have.') },
     ];
     const chosen = await vscode.window.showQuickPick(items, { title: t('LLM Lab: Select Model (1/2): provider'), placeHolder: t('Where should LLM Lab send prompts?'), ignoreFocusOut: true });
     if (!chosen) return undefined;
@@ -326,6 +333,10 @@ class LlmServiceImpl extends Disposable implements LlmService {
       case 'manageTrust':
         await vscode.commands.executeCommand('workbench.trust.manage');
         break;
+      case 'downloadModel':
+        // The "no model" action downloads the recommended small model in one click (it shows progress and can be cancelled).
+        await vscode.commands.executeCommand('llmLab.downloadLocalModel', action.value);
+        break;
       case 'testConnection':
       case 'setApiKey':
       case 'selectModel':
@@ -366,6 +377,8 @@ class LlmServiceImpl extends Disposable implements LlmService {
     const view = statusText(state);
     this.statusItem.text = view.text;
     this.statusItem.tooltip = view.tooltip;
+    // With no model at all, the status bar leads to the download (a quick pick of the catalog, nothing starts without a choice).
+    this.statusItem.command = state.state === 'noModel' ? 'llmLab.downloadLocalModel' : 'llmLab.selectModel';
     this.statusItem.backgroundColor = view.error
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : view.warning

@@ -17,13 +17,16 @@ export interface ResolverDeps {
   detector: AutoDetector;
   /** The editor's language models as a provider (vscode-lm adapter), or undefined when there are none. */
   editorProvider?: (defaultModel: string) => Promise<ChatProvider | undefined>;
+  /** A GGUF model LLM Lab runs itself (src/local), or undefined when none is downloaded or chosen. */
+  localProvider?: () => Promise<ChatProvider | undefined>;
 }
 
 /**
  * Which provider a run uses:
  * - an explicit provider uses the given or configured base URL;
  * - `auto` with a base URL set uses it (setting one is a choice); otherwise the editor's models, else the
- *   first local server that answers (Ollama natively, the others through /v1), else 'noProvider'.
+ *   first local server that answers (Ollama natively, the others through /v1), else a downloaded local
+ *   model (llama.cpp inside LLM Lab), else 'noProvider'.
  */
 export async function resolveProvider(
   want: { provider?: ProviderId | 'auto'; baseUrl?: string },
@@ -48,6 +51,11 @@ export async function resolveProvider(
       if (!provider) throw createLlmError({ kind: 'noProvider', reason: 'noEditorModels' });
       return provider;
     }
+    case 'local': {
+      const provider = await deps.localProvider?.();
+      if (!provider) throw createLlmError({ kind: 'noProvider', reason: 'noLocalModel' });
+      return provider;
+    }
     case 'auto':
       break;
   }
@@ -64,7 +72,11 @@ export async function resolveProvider(
     deps.detector.invalidate();
     throw createLlmError({ kind: 'noProvider' });
   }
-  if (detection.kind === 'none') throw createLlmError({ kind: 'noProvider' });
+  if (detection.kind === 'none') {
+    const local = await deps.localProvider?.();
+    if (local) return local;
+    throw createLlmError({ kind: 'noProvider' });
+  }
   const { probe, models } = detection;
   // The configured model only if this server has it; otherwise its first model.
   const defaultModel = models.includes(model) ? model : models[0];

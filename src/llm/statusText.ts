@@ -23,7 +23,7 @@ export function statusText(s: ConnectionState): { text: string; tooltip: string;
     case 'running':
       return { text: parts('$(loading~spin)', s.provider, s.model), tooltip: t('LLM Lab: a request is running (“LLM Lab: Cancel” stops it).'), warning: false, error: false };
     case 'noModel':
-      return { text: parts('$(circle-slash)', s.provider, t('no model')), tooltip: `${s.message ?? t('LLM Lab: no model found.')} ${click}`, warning: true, error: false };
+      return { text: parts('$(circle-slash)', s.provider, t('no model')), tooltip: `${s.message ?? t('LLM Lab: no model found.')} ${t('Click to download a small model (≈400 MB).')}`, warning: true, error: false };
     case 'error':
       return { text: parts('$(error)', s.provider, s.model, t('error')), tooltip: `${s.message} ${click}`, warning: false, error: true };
   }

@@ -70,7 +70,7 @@ export class LlmError extends Error {
   }
 }
 
-export type ProviderId = 'openai-compatible' | 'ollama' | 'vscode-lm' | 'builtin';
+export type ProviderId = 'openai-compatible' | 'ollama' | 'vscode-lm' | 'builtin' | 'local';
 
 export interface ChatProvider {
   readonly id: ProviderId;
@@ -124,9 +124,9 @@ export interface ConnectionTestResult {
 
 /** What a notification about an error offers; the adapter turns `id` into a command. */
 export interface ErrorAction {
-  id: 'openSettings' | 'testConnection' | 'showLog' | 'setApiKey' | 'selectModel' | 'openLecture' | 'copyCommand' | 'manageTrust';
+  id: 'openSettings' | 'testConnection' | 'showLog' | 'setApiKey' | 'selectModel' | 'openLecture' | 'copyCommand' | 'manageTrust' | 'downloadModel';
   label: string;
-  /** openSettings: the settings query; copyCommand: the text to copy. */
+  /** openSettings: the settings query; copyCommand: the text to copy; downloadModel: a catalog id (none: pick). */
   value?: string;
 }
 
