@@ -116,8 +116,8 @@ describe('content checks: homes', () => {
     try {
       const problems = checkGlossaryHomes(join(dir, 'media'));
       assert.equal(problems.length, 2, problems.join('\n'));
-      assert.match(problems[0]!, /^media\/glossary\/terms\.yaml:1: term "temperature" has section "gpt1", but media\/lecture\/zh-cn\/gpt1\.md never mentions "温度（采样）"/);
-      assert.match(problems[1]!, /^media\/glossary\/terms\.yaml:5: term "codex" names unknown section "no-such-section"/);
+      assert.match(problems[0], /^media\/glossary\/terms\.yaml:1: term "temperature" has section "gpt1", but media\/lecture\/zh-cn\/gpt1\.md never mentions "温度（采样）"/);
+      assert.match(problems[1], /^media\/glossary\/terms\.yaml:5: term "codex" names unknown section "no-such-section"/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
