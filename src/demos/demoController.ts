@@ -7,8 +7,8 @@ import type { Services } from '../core/services';
 import type { LectureContent } from '../lecture/lectureContent';
 import type { ChatProvider, ChatRequest, ChatResult, LlmService, ProviderId, StreamEvent } from '../llm/types';
 import type { ConnectionView, DemoListEntry, DemoView, SessionSnapshot } from '../webview/playgroundMessages';
-import { createCodeExecutor, detectCodeLanguage } from './codeSandbox';
-import { runDemo, type CodeExecutionRequest, type DemoRunnerDeps, type DemoUpdate, type RunDemoOptions } from './demoRunner';
+import { createCodeExecutor, type ProgramSandbox } from './codeSandbox';
+import { runDemo, type DemoRunnerDeps, type DemoUpdate, type RunDemoOptions } from './demoRunner';
 import type { CodeLanguage, DemoCatalog, DemoDefinition, DemoResult } from './demoTypes';
 import { addToHistory, applyUpdate, finishSession, isHistoryEntry, newSession, type HistoryEntry } from './playgroundSession';
 import { historyMarkdown } from './resultMarkdown';
@@ -50,7 +50,6 @@ export class DemoController extends Disposable {
   private catalogCache: DemoCatalog | undefined;
   private historyCache: HistoryEntry[] | undefined;
   private readonly live = new Map<string, LiveSession>();
-  private codeLanguagePromise: Promise<CodeLanguage> | undefined;
   private counter = 0;
   private readonly historyEmitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeHistory = this.historyEmitter.event;
@@ -60,6 +59,8 @@ export class DemoController extends Disposable {
     private readonly llm: DemoLlm,
     private readonly builtin: () => ChatProvider,
     private readonly lecture: LectureContent,
+    /** The Program Sandbox view (PAL programs are shown, asked about and run there). */
+    private readonly sandbox: () => ProgramSandbox & { warm(language: CodeLanguage): Promise<void> },
   ) {
     super();
     this.register({ dispose: () => this.cancelAll() });
@@ -111,11 +112,9 @@ export class DemoController extends Disposable {
     return view;
   }
 
+  /** PAL programs are Python (as in the paper); the sandbox also runs JavaScript (QuickJS) for the JS variant. */
   codeLanguage(): Promise<CodeLanguage> {
-    this.codeLanguagePromise ??= detectCodeLanguage()
-      .then((lang) => lang ?? 'python')
-      .catch(() => 'python' as const);
-    return this.codeLanguagePromise;
+    return Promise.resolve('python');
   }
 
   // ---- connection ----
@@ -158,36 +157,12 @@ export class DemoController extends Disposable {
       executeCode: createCodeExecutor({
         setting: () => config.codeExecution,
         trusted: () => vscode.workspace.isTrusted,
-        ask: (request, signal) => this.askToRun(request, signal),
+        sandbox: this.sandbox,
+        rememberAlways: async () => {
+          await vscode.workspace.getConfiguration('llmLab').update('codeExecution', 'always', vscode.ConfigurationTarget.Global);
+        },
       }),
     };
-  }
-
-  /** One consent question at a time: parallel runs queue, and a queued question for a cancelled demo is dropped. */
-  private consentQueue: Promise<unknown> = Promise.resolve();
-
-  private askToRun(request: CodeExecutionRequest, signal?: AbortSignal): Promise<boolean> {
-    const answer = this.consentQueue.then(() => (signal?.aborted ? false : this.showConsent(request)));
-    this.consentQueue = answer.catch(() => undefined);
-    return answer;
-  }
-
-  private async showConsent(request: CodeExecutionRequest): Promise<boolean> {
-    if (this.services.config.codeExecution === 'always') return true;
-    const run = t('Run Program');
-    const always = t('Always Run');
-    const code = request.source.length > 4000 ? `${request.source.slice(0, 4000)}\n…` : request.source;
-    const answer = await vscode.window.showWarningMessage(
-      t('Run the program the model wrote for “{0}”?', request.label),
-      {
-        modal: true,
-        detail: `${code}\n\n${t('It runs in a separate {0} process with no network and no file writes, for at most 5 seconds. Read it first: it was written by a model.', request.language === 'python' ? 'Python' : 'Node.js')}`,
-      },
-      run,
-      always,
-    );
-    if (answer === always) await vscode.workspace.getConfiguration('llmLab').update('codeExecution', 'always', vscode.ConfigurationTarget.Global);
-    return answer === run || answer === always;
   }
 
   /** Starts a run; the returned session's `done` resolves to the DemoResult (never rejects). */
@@ -197,7 +172,14 @@ export class DemoController extends Disposable {
     const runControllers = new Map<number, AbortController>();
     const snapshot = newSession(id, def.id, start.title ?? def.title, Date.now());
     // Finding Python (or a sandboxable Node) spawns a process: only program-aided demos wait for it.
-    const codeLanguage = def.runs.some((r) => r.program) ? await this.codeLanguage() : 'python';
+    const writesPrograms = def.runs.some((r) => r.program);
+    const codeLanguage = writesPrograms ? await this.codeLanguage() : 'python';
+    // Start the interpreter while the model is still writing the program (a cold Pyodide start takes seconds).
+    if (writesPrograms && vscode.workspace.isTrusted && this.services.config.codeExecution !== 'never') {
+      this.sandbox()
+        .warm(codeLanguage)
+        .catch((error: unknown) => this.services.log.warn(`sandbox: could not start ahead of need: ${String(error)}`));
+    }
     let resolveDone!: (result: DemoResult) => void;
     const done = new Promise<DemoResult>((resolve) => (resolveDone = resolve));
     const session: LiveSession = { snapshot, controller, runControllers, listener: start.listener, done };

@@ -11,7 +11,8 @@ import type { ChatProvider } from '../llm/types';
 import { DemoController, type DemoLlm } from './demoController';
 import { demoIdOf, parseRunDemoArg, promptFileText, SELECTION_LIMIT, selectionDefinition, selectionRun, type SelectionAction } from './demoCommandArgs';
 import { DemoTreeProvider } from './demoTree';
-import type { DemoResult } from './demoTypes';
+import type { CodeLanguage, DemoResult } from './demoTypes';
+import type { ProgramSandbox } from './codeSandbox';
 import { PLAYGROUND_VIEW_TYPE, PlaygroundPanel } from './playgroundPanel';
 import { definitionFromPromptFile, hasErrors, parsePromptFile } from './promptFile';
 import { PromptFileSupport } from './promptFileSupport';
@@ -19,6 +20,8 @@ import { PromptFileSupport } from './promptFileSupport';
 export interface RegisterDemosOptions {
   /** The built-in n-gram model (registerLessons' `builtinProvider`); made here on first use if absent. */
   builtin?: ChatProvider;
+  /** The Program Sandbox view (registerSandbox). */
+  sandbox: () => ProgramSandbox & { warm(language: CodeLanguage): Promise<void> };
 }
 
 function invalid(demoId: string, message: string): DemoResult {
@@ -29,7 +32,7 @@ function invalid(demoId: string, message: string): DemoResult {
  * Demos: `llmLab.runDemo`, the playground, the selection commands, prompt files (CodeLens, diagnostics,
  * `llmLab.runPromptFile`), "Open demo as prompt file" and the `llmLab.demos` tree.
  */
-export function registerDemos(services: Services, llm: DemoLlm, options: RegisterDemosOptions = {}): void {
+export function registerDemos(services: Services, llm: DemoLlm, options: RegisterDemosOptions): void {
   const { context } = services;
   let builtin = options.builtin;
   const builtinProvider = (): ChatProvider => {
@@ -39,7 +42,7 @@ export function registerDemos(services: Services, llm: DemoLlm, options: Registe
     );
     return builtin;
   };
-  const controller = new DemoController(services, llm, builtinProvider, new LectureContent(services.contentDir));
+  const controller = new DemoController(services, llm, builtinProvider, new LectureContent(services.contentDir), options.sandbox);
   const tree = new DemoTreeProvider(controller);
   const prompts = new PromptFileSupport((line) => services.log.warn(line));
   context.subscriptions.push(

@@ -156,14 +156,14 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     const next = results.get('next-token')!;
     assert.deepEqual(next.runs.map((r) => r.correct), [true, true]);
     assert.ok(next.runs.every((r) => (r.tokens?.length ?? 0) > 0 && r.tokens![0].top.length > 1), 'next-token shows top alternatives per token');
-    // PAL: the program computes the answer (when a Python or a sandboxable Node is present), CoT slips on big numbers.
+    // PAL: the program computes the answer in the sandbox (Pyodide ships with LLM Lab), CoT slips on big numbers.
     const pal = results.get('pal')!;
     const large = pal.runs.find((r) => r.runId === 'large-cot')!;
     assert.deepEqual([large.answer, large.correct], ['685327', false]);
     for (const run of pal.runs.filter((r) => r.code)) {
       assert.ok(run.code!.source.includes('solution'), run.label);
-      if (run.code!.execution?.status === 'ran') assert.equal(run.correct, true, `${run.label}: ${JSON.stringify(run.code!.execution)}`);
-      else assert.equal(run.code!.execution?.status, 'refused');
+      assert.equal(run.code!.execution?.status, 'ran', `${run.label}: ${JSON.stringify(run.code!.execution)}`);
+      assert.equal(run.correct, true, `${run.label}: ${JSON.stringify(run.code!.execution)}`);
     }
   });
 
@@ -284,9 +284,8 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     const frame = await webviewFrame('[data-testid="execution-0"]');
     const shown = (await frame.textContent('[data-testid="execution-0"]')) ?? '';
     const execution = result.runs[0].code?.execution;
-    if (execution?.status === 'ran') assert.match(shown, /74/);
-    else assert.equal(shown.trim(), execution?.message);
-    recordFigure('demos: PAL program ran in the sandbox (1 = yes)', execution?.status === 'ran' ? 1 : 0, 'flag');
+    assert.equal(execution?.status, 'ran', JSON.stringify(execution));
+    assert.match(shown, /74/);
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
     try {
       await sleep(800);
@@ -294,28 +293,6 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
       await screenshot('playground-pal');
     } finally {
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
-    }
-  });
-
-  it('llmLab.cancel while the "run this program?" dialog is open: the program never runs and the demo ends cancelled', async () => {
-    await settings().update('codeExecution', 'ask', vscode.ConfigurationTarget.Global);
-    try {
-      const pending = runDemo({ id: 'pal', showUi: false });
-      const page = await workbenchPage();
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ state: 'visible', timeout: 20000 });
-      assert.match((await dialog.textContent()) ?? '', /Run the program the model wrote/);
-      // No request is in flight now: only the demo itself is waiting for the reader.
-      const cancelled = await vscode.commands.executeCommand<number>('llmLab.cancel');
-      assert.ok(cancelled >= 1, `llmLab.cancel reported ${cancelled} running`);
-      await dialog.locator('a.monaco-button', { hasText: 'Run Program' }).first().click();
-      const result = await pending;
-      assert.equal(result.ok, false);
-      assert.equal(result.error?.kind, 'cancelled');
-      assert.ok(result.runs.every((r) => r.code?.execution?.status !== 'ran' || r.code.execution.cancelled), 'a program ran after llmLab.cancel');
-      assert.equal(await dialog.isVisible(), false, 'another consent dialog opened after the cancel');
-    } finally {
-      await settings().update('codeExecution', 'always', vscode.ConfigurationTarget.Global);
     }
   });
 
