@@ -87,7 +87,7 @@ export function userMessage(info: ErrorInfo): string {
       if (info.reason === 'noBaseUrl') return t('No base URL is set for the OpenAI-compatible provider. Enter one (e.g. http://127.0.0.1:11434/v1) with “LLM Lab: Select Model”.');
       if (info.reason === 'noEditorModels') return t('The editor offers no language models (is GitHub Copilot or another model extension installed and signed in?). Choose another provider with “LLM Lab: Select Model”.');
       if (info.reason === 'noLocalModel') return t('No local model is downloaded yet. Download a small model (≈400 MB) with “LLM Lab: Download a Small Model…”, or use a .gguf file you have.');
-      return t('No language model found: the editor offers none, no local server answered (Ollama :11434, LM Studio :1234, llama.cpp :8080, vLLM :8000) and no model is downloaded. Download a small model (≈400 MB) and LLM Lab runs it itself, or start a server (e.g. `ollama serve`).');
+      return t('No language model found: the editor offers none, no local server answered (Ollama :11434, LM Studio :1234, llama.cpp :8080, vLLM :8000) and no model is downloaded. Download a small model (≈400 MB) and LLM Lab runs it itself, start a server (e.g. `ollama serve`), or read the offline lessons.');
     case 'untrusted':
       return t('This workspace is not trusted, so LLM Lab will not do that here. Trust the workspace to continue.');
     case 'invalidInput':

@@ -13,7 +13,7 @@ describe('local: which model the setting means', () => {
 
   it('empty setting: the first downloaded model in catalog order; a .part never counts', () => {
     assert.equal(resolveLocalModel('', dir), undefined);
-    const [qwen, llama] = [loadCatalog().models[0]!, loadCatalog().models[3]!];
+    const [qwen, llama] = [loadCatalog().models[0], loadCatalog().models[3]];
     writeFileSync(join(dir, `${qwen.file}.part`), 'x');
     assert.equal(resolveLocalModel('', dir), undefined);
     writeFileSync(join(dir, llama.file), 'x');
@@ -24,7 +24,7 @@ describe('local: which model the setting means', () => {
   });
 
   it('a catalog id means its file in the models folder; an absolute .gguf path is used as is', () => {
-    const qwen = loadCatalog().models[0]!;
+    const qwen = loadCatalog().models[0];
     assert.equal(resolveLocalModel(qwen.id, dir), undefined, 'not downloaded yet');
     writeFileSync(join(dir, qwen.file), 'x');
     assert.deepEqual(resolveLocalModel(qwen.id, dir), { path: join(dir, qwen.file), name: qwen.id });
