@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Frame } from 'playwright-core';
-import { activateExtension, closeAllEditors, setSetting, sleep, webviewFrame, waitFor } from './support/host';
+import { activateExtension, closeAllEditors, setSetting, waitForWebviewTheme, webviewFrame, waitFor } from './support/host';
 
 interface AxeViolation {
   id: string;
@@ -41,7 +41,7 @@ describe('accessibility', () => {
     await setSetting('workbench.colorTheme', 'Default Dark Modern');
     await vscode.commands.executeCommand('llmLab.openLecture', 'rlhf-reward-model');
     const frame = await webviewFrame('h1[data-section-id="rlhf-reward-model"]');
-    await sleep(500);
+    await waitForWebviewTheme(frame, 'vscode-dark');
     const violations = (await axe(frame)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     assert.deepEqual(violations, [], describeViolations(violations));
   });
@@ -50,7 +50,7 @@ describe('accessibility', () => {
     await setSetting('workbench.colorTheme', 'Default High Contrast');
     await vscode.commands.executeCommand('llmLab.openLecture', 'chain-of-thought');
     const frame = await webviewFrame('h1[data-section-id="chain-of-thought"]');
-    await sleep(800);
+    await waitForWebviewTheme(frame, 'vscode-high-contrast');
     const violations = await axe(frame, ['color-contrast']);
     assert.deepEqual(violations, [], describeViolations(violations));
   });

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Frame } from 'playwright-core';
 import type { DemoResult } from '../../src/demos/demoTypes';
 import { ModelServer, type RecordedRequest, type Rule } from '../server/modelServer';
-import { activateExtension, closeAllEditors, sleep, waitFor, webviewFrame, workbenchPage } from './support/host';
+import { activateExtension, closeAllEditors, waitFor, waitForWebviewsSettled, waitForWebviewTheme, webviewFrame, workbenchPage } from './support/host';
 import { recordFigure } from './support/perf';
 
 const KEYS = ['provider', 'baseUrl', 'model', 'language', 'codeExecution'] as const;
@@ -178,9 +178,12 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
   });
 
   it('llmLab.cancel stops a demo mid-stream: error.kind cancelled, the socket is closed, later runs never start', async () => {
-    const pending = runDemo({ id: 'commonsense-probes', model: 'endless', showUi: false });
+    // With its playground shown, so that "mid-stream" is something to see: text in the first column.
+    await waitForWebviewsSettled();
+    const pending = runDemo({ id: 'commonsense-probes', model: 'endless' });
     const request = await server.waitForRequest('/v1/chat/completions', 10000);
-    await sleep(300);
+    const playground = await webviewFrame('[data-testid="output-0"]');
+    await waitFor(async () => ((await playground.textContent('[data-testid="output-0"]')) ?? '').trim().length > 0, 'the first run streaming text');
     const cancelled = await vscode.commands.executeCommand<number>('llmLab.cancel');
     assert.ok(cancelled >= 1);
     const result = await pending;
@@ -254,7 +257,9 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     await stop.click('[data-testid="stop-0"]');
     const [first, second] = chats(server).sort((a, b) => a.id - b.id);
     await server.waitForClose(first, 3000);
-    await sleep(200);
+    // The other column goes on: its text still grows after the first request closed.
+    const grown = ((await stop.textContent('[data-testid="output-1"]')) ?? '').length;
+    await waitFor(async () => ((await stop.textContent('[data-testid="output-1"]')) ?? '').length > grown, 'column 1 still streaming after column 0 stopped');
     assert.equal(second.closedAt, undefined, 'stopping one column stopped the other');
     await stop.click('[data-testid="cancel-button"]');
     const stopped = await pending;
@@ -268,7 +273,7 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     assert.equal(result.runs[0].output.trim(), XSS);
     const frame = await webviewFrame('[data-testid="output-0"]');
     await waitFor(async () => ((await frame.textContent('[data-testid="output-0"]')) ?? '').includes('plus bold'), 'output rendered');
-    await sleep(300);
+    // Rendered: no element that could run code is in the DOM (an <img onerror> would fire later, so none may exist).
     assert.equal(await frame.$$eval('[data-testid^="output-"] script', (n) => n.length), 0);
     assert.equal(await frame.$$eval('[data-testid^="output-"] img, [onerror]', (n) => n.length), 0);
     assert.equal(await frame.$$eval('a[href^="javascript" i], a[href^="data:" i]', (n) => n.length), 0);
@@ -288,8 +293,9 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     assert.match(shown, /74/);
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
     try {
-      await sleep(800);
-      assert.deepEqual(await seriousAxeViolations(await webviewFrame('[data-testid="execution-0"]')), [], 'dark theme');
+      const dark = await webviewFrame('[data-testid="execution-0"]');
+      await waitForWebviewTheme(dark, 'vscode-dark');
+      assert.deepEqual(await seriousAxeViolations(dark), [], 'dark theme');
       await screenshot('playground-pal');
     } finally {
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);

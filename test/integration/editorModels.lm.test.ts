@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DemoResult } from '../../src/demos/demoTypes';
-import { activateExtension, sleep } from './support/host';
+import { activateExtension, sleep, waitFor } from './support/host';
 
 /** What the test runner extension's registerFakeChatModel returns (test/host/runner-extension/extension.js). */
 interface FakeModel {
@@ -31,6 +31,8 @@ describe("llm: the editor's own language models (vscode.lm) in the real host", f
   this.timeout(60000);
   let fake: FakeModel;
   let behaviour: 'answer' | 'hang' | 'blocked' | 'throw' = 'answer';
+  /** Set when the hanging model has written its first text. */
+  let hangWrote = false;
   const saved: Record<string, unknown> = {};
   const settings = () => vscode.workspace.getConfiguration('llmLab');
 
@@ -48,6 +50,7 @@ describe("llm: the editor's own language models (vscode.lm) in the real host", f
         if (behaviour === 'throw') throw new Error('the fake model broke');
         if (behaviour === 'hang') {
           write('Thinking');
+          hangWrote = true;
           await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
           return;
         }
@@ -62,7 +65,7 @@ describe("llm: the editor's own language models (vscode.lm) in the real host", f
     await settings().update('model', undefined, vscode.ConfigurationTarget.Global);
     await settings().update('language', 'en', vscode.ConfigurationTarget.Global);
     // The model shows up in vscode.lm after the workbench has registered it.
-    for (let i = 0; i < 50 && !(await vscode.lm.selectChatModels({ vendor: 'llmlab-test' })).length; i++) await sleep(100);
+    await waitFor(async () => (await vscode.lm.selectChatModels({ vendor: 'llmlab-test' })).length > 0, 'the fake model listed by vscode.lm', 10000);
   });
 
   beforeEach(() => {
@@ -129,10 +132,10 @@ describe("llm: the editor's own language models (vscode.lm) in the real host", f
 
   it('llmLab.cancel stops a hanging editor model at once: the demo ends cancelled', async () => {
     behaviour = 'hang';
+    hangWrote = false;
     const pending = runDemo({ id: 'zero-shot' });
-    for (let i = 0; i < 100 && !fake.calls.length; i++) await sleep(50);
-    assert.ok(fake.calls.length >= 1, 'the request never reached the model');
-    await sleep(200);
+    // Cancel mid-response: the request reached the model and it has written its first text.
+    await waitFor(() => fake.calls.length >= 1 && hangWrote, 'the request reached the model and it started answering', 5000);
     const cancelledAt = Date.now();
     const cancelled = await vscode.commands.executeCommand<number>('llmLab.cancel');
     assert.ok(cancelled >= 1);

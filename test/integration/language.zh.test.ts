@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, sleep, waitFor, webviewFrame, workbenchPage } from './support/host';
+import { activateExtension, closeAllEditors, waitFor, waitForWebviewsSettled, webviewFrame, workbenchPage } from './support/host';
 
 const chinese = /[\u4e00-\u9fff]/;
 
@@ -26,9 +26,10 @@ describe('Chinese display language', () => {
 
   it('the lecture opens in Chinese', async () => {
     // The walkthrough's markdown media is a webview too; in code-server all webviews share one service-worker
-    // scope and two registering at once can leave one blank. Let the walkthrough go first.
+    // scope and two registering at once can leave one blank. Let the walkthrough's webviews go first.
     await closeAllEditors();
-    await sleep(1000);
+    await waitFor(async () => (await (await workbenchPage()).locator('.getting-started-step').count()) === 0, 'the walkthrough closed');
+    await waitForWebviewsSettled();
     await vscode.commands.executeCommand('llmLab.openLecture', 'chain-of-thought');
     const frame = await webviewFrame('h1[data-section-id="chain-of-thought"]');
     assert.match((await frame.textContent('h1[data-section-id]')) ?? '', /思维链/);

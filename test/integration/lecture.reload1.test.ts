@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, setSetting, sleep, waitFor, webviewFrame, workbenchPage } from './support/host';
+import { activateExtension, setSetting, waitFor, watchWebviewState, webviewFrame, workbenchPage } from './support/host';
 import { answerInPanel, questionsFor } from './support/questions';
 
 // Phase 1 of the reload suite: leave state behind, then the runner reloads the window (phase 2 checks it).
@@ -18,6 +18,12 @@ describe('before a window reload', () => {
     await waitFor(async () => (await frame.getAttribute(`form[data-question="${question.id}"]`, 'data-result')) === 'correct', 'correct answer feedback');
     const explanation = await frame.textContent(`form[data-question="${question.id}"] [data-testid="check-feedback"]`);
     assert.ok(explanation && explanation.length > 20, 'no explanation shown');
+    // Every other check of the section too: then the section is passed (★ in the table of contents, phase 2).
+    for (const other of questionsFor('rlhf-sft').slice(1)) {
+      await answerInPanel(frame, other, true);
+      await waitFor(async () => (await frame.getAttribute(`form[data-question="${other.id}"]`, 'data-result')) === 'correct', `${other.id} answered correctly`);
+    }
+    await waitFor(async () => (await frame.textContent('.toc-item[data-section="rlhf-sft"] .toc-mark')) === '★', 'rlhf-sft marked passed in the table of contents');
     await vscode.commands.executeCommand('llmLab.openWalkthrough');
     const page = await workbenchPage();
     await waitFor(
@@ -28,11 +34,16 @@ describe('before a window reload', () => {
     await vscode.commands.executeCommand('llmLab.openLecture', 'rlhf-sft');
     // The panel was hidden behind the walkthrough, so its webview was rebuilt: find the new frame.
     const shown = await webviewFrame('h1[data-section-id="rlhf-sft"]');
+    const savedState = await watchWebviewState(shown);
     await shown.evaluate(() => {
       const main = document.querySelector('.lecture-main') as HTMLElement;
       main.scrollTop = 400;
       main.dispatchEvent(new Event('scroll'));
     });
-    await sleep(800); // state is saved after a short debounce
+    // The page saves its state after a short debounce: wait until VS Code has it (what a reload restores).
+    await waitFor(async () => {
+      const state = (await savedState()) as { sectionId?: string; scrollTop?: number } | undefined;
+      return state?.sectionId === 'rlhf-sft' && Math.abs((state.scrollTop ?? 0) - 400) < 60;
+    }, 'VS Code holds the scrolled state of the page', 5000);
   });
 });

@@ -18,6 +18,10 @@ describe('after a window reload', () => {
     const [question] = questionsFor('rlhf-sft');
     const feedback = await frame.textContent(`form[data-question="${question.id}"] [data-testid="check-feedback"]`);
     assert.match(feedback ?? '', /Passed before/);
+    // Phase 1 answered every check of rlhf-sft: the section is passed, ★ with its label in the table of contents.
+    const mark = '.toc-item[data-section="rlhf-sft"] .toc-mark';
+    assert.equal(await frame.textContent(mark), '★');
+    assert.equal(await frame.getAttribute(mark, 'aria-label'), 'passed');
   });
 
   it('keeps the walkthrough state: the concept-check step is done', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Frame } from 'playwright-core';
 import { renderMarkdown } from '../../src/lecture/markdownRenderer';
-import { activateExtension, closeAllEditors, setSetting, sleep, waitFor, webviewFrame } from './support/host';
+import { activateExtension, closeAllEditors, setSetting, waitFor, webviewFrame, workbenchPage } from './support/host';
 import { recordFigure } from './support/perf';
 
 async function lectureFrame(): Promise<Frame> {
@@ -27,7 +27,12 @@ describe('lecture panel', () => {
     await closeAllEditors();
     const started = Date.now();
     await vscode.commands.executeCommand('workbench.action.quickOpen', '>LLM Lab: Open Lecture');
-    await sleep(400);
+    // Accept once the palette has filtered down to the command and focused it.
+    const page = await workbenchPage();
+    await waitFor(
+      async () => /LLM Lab: Open Lecture/.test((await page.locator('.quick-input-widget .monaco-list-row.focused').first().textContent({ timeout: 200 }).catch(() => '')) ?? ''),
+      'the palette shows "LLM Lab: Open Lecture" focused',
+    );
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const frame = await lectureFrame();
     const paintMs = Date.now() - started;
@@ -126,7 +131,13 @@ describe('lecture panel', () => {
     const malicious = '# x\n\n<script>window.__pwned = 1</script>\n\n<img src="x" onerror="window.__pwned = 2">\n\n[click](javascript:window.__pwned=3)';
     const sanitized = renderMarkdown(malicious);
     assert.ok(!/<script|onerror|javascript:/i.test(sanitized), sanitized);
-    // Deliver both the sanitized HTML and, to prove the CSP, raw HTML with an inline handler.
+    // Deliver both the sanitized HTML and, to prove the CSP, raw HTML with an inline handler. The page reports
+    // every CSP block as a securitypolicyviolation event: the handler was there, and it was blocked.
+    await frame.evaluate(() => {
+      const w = window as unknown as { __violations: string[] };
+      w.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(e.violatedDirective));
+    });
     await frame.evaluate(
       ({ html }) => {
         const section = { id: 'pal', title: 'Injected', part: 'part-instructgpt-chatgpt', order: 22, html, sources: [], terms: [], questions: [], passedQuestions: [] };
@@ -135,7 +146,10 @@ describe('lecture panel', () => {
       { html: sanitized + '<img src="x" onerror="window.__pwned = 4">' },
     );
     await waitFor(async () => (await frame.textContent('h1[data-section-id]')) === 'Injected', 'injected section rendered');
-    await sleep(500);
+    await waitFor(
+      () => frame.evaluate(() => (window as unknown as { __violations: string[] }).__violations.some((d) => d.startsWith('script-src'))),
+      'the CSP blocked the inline onerror handler (securitypolicyviolation)',
+    );
     const pwned = await frame.evaluate(() => (window as unknown as { __pwned?: number }).__pwned ?? 0);
     assert.equal(pwned, 0, 'injected code ran');
     assert.equal(await frame.$$eval('.section-body script', (n) => n.length), 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Frame } from 'playwright-core';
-import { activateExtension, closeAllEditors, setSetting, sleep, waitFor, webviewFrame } from './support/host';
+import { activateExtension, closeAllEditors, setSetting, waitFor, webviewFrame } from './support/host';
 
 interface TokenizeResult {
   encoding: string;
@@ -133,7 +133,7 @@ describe('lessons: widgets in the lecture', () => {
     let frame = await widgetIn('sparse-attention', 'attention-n');
     await setInput(frame, 'attention-n', '12');
     await vscode.commands.executeCommand('llmLab.openLecture', 'gpt3');
-    await sleep(500);
+    await webviewFrame('h1[data-section-id="gpt3"]');
     frame = await widgetIn('sparse-attention', 'attention-n');
     await waitFor(async () => (await frame.inputValue('[data-testid="attention-n"]')) === '12', 'n kept');
   });
@@ -178,14 +178,13 @@ describe('lessons: widgets in the lecture', () => {
     // The list follows the text after a short debounce: wait until it is conditioned on "reward model".
     await waitText(frame, 'next-token-order', /«␣reward» «␣model»/, 'distribution for the new text');
     await waitFor(async () => (await frame.$$('[data-testid^="next-token-option-"]')).length > 0, 'next-token options');
-    const token = (await frame.getAttribute('[data-testid="next-token-option-0"]', 'data-token')) ?? '';
+    // Read the option's token and click it in one step inside the page, so the token checked is the one clicked.
+    const token = await frame.$eval('[data-testid="next-token-option-0"]', (button) => {
+      (button as HTMLButtonElement).click();
+      return button.getAttribute('data-token') ?? '';
+    });
     assert.ok(token.length > 0, 'the first option has no token');
-    await frame.click('[data-testid="next-token-option-0"]');
-    // The list may refresh between reading and clicking (debounce), so accept whichever option was clicked.
-    await waitFor(async () => {
-      const value = await frame.inputValue('[data-testid="next-token-prefix"]');
-      return value.startsWith('The reward model') && value.length > 'The reward model'.length;
-    }, 'a token appended to the text', 20000);
+    await waitFor(async () => (await frame.inputValue('[data-testid="next-token-prefix"]')) === `The reward model${token}`, `«${token}» appended to the text`);
   });
 
   it('temperature: T = 0 is greedy (the same text whatever the seed)', async () => {
@@ -193,8 +192,13 @@ describe('lessons: widgets in the lecture', () => {
     await setInput(frame, 'temperature-t', '0');
     await waitFor(async () => /T = 0\.00/.test(await textOf(frame, 'temperature-output')), 'T = 0 row is the current one');
     const first = await textOf(frame, 'temperature-output');
+    const hot = await textOf(frame, 'temperature-sample-1.5');
+    const seed = Number(await frame.inputValue('[data-testid="temperature-seed"]'));
     await frame.click('[data-testid="temperature-sample"]');
-    await sleep(800);
+    // Sampled again: the seed moved on, the samples are no longer busy, and at T = 1.5 the new seed drew
+    // another text (the sampler is seeded, so this holds on every run).
+    await waitFor(async () => Number(await frame.inputValue('[data-testid="temperature-seed"]')) === seed + 1, 'a new seed');
+    await waitFor(async () => (await frame.getAttribute('[data-testid="temperature-samples"]', 'aria-busy')) === null && (await textOf(frame, 'temperature-sample-1.5')) !== hot, 'new samples with the new seed');
     assert.equal(await textOf(frame, 'temperature-output'), first);
   });
 });

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ModelServer } from '../server/modelServer';
-import { activateExtension, setSetting, sleep } from './support/host';
+import { activateExtension, setSetting } from './support/host';
 
 // Runs in a window whose workspace is NOT trusted (restricted mode).
 describe('untrusted workspace', () => {
@@ -20,7 +20,6 @@ describe('untrusted workspace', () => {
     await activateExtension();
     await setSetting('llmLab.provider', 'openai-compatible');
     await setSetting('llmLab.baseUrl', server.baseUrl);
-    await sleep(500);
   });
   after(async () => {
     await setSetting('llmLab.provider', undefined);

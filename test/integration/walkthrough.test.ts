@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, sleep, waitFor, webviewFrame, workbenchPage } from './support/host';
+import { activateExtension, closeAllEditors, waitFor, waitForWebviewsSettled, webviewFrame, workbenchPage } from './support/host';
 
 describe('walkthrough', () => {
   before(async () => {
@@ -46,8 +46,9 @@ describe('walkthrough', () => {
     await waitFor(async () => (await step.count()) > 0, 'open-lecture step', 15000);
     await step.click();
     // Selecting the step loads its markdown media in a webview; in code-server all webviews share one
-    // service-worker scope and two registering at once can leave one blank. Let the media go first.
-    await sleep(1500);
+    // service-worker scope and two registering at once can leave one blank. Let the media load first.
+    await webviewFrame('h1:text("The lecture, in your editor")', 30000);
+    await waitForWebviewsSettled();
     await page.locator('.getting-started-step[data-step-id$="#open-lecture"] .button-container a').first().click();
     await webviewFrame('h1[data-section-id]');
     await vscode.commands.executeCommand('llmLab.openWalkthrough');

@@ -1,6 +1,5 @@
 // Helpers for integration tests running inside the real VS Code extension host.
 import * as vscode from 'vscode';
-import { recordFigure } from './perf';
 import type { Browser, Frame, Page } from 'playwright-core';
 
 export const EXTENSION_ID = 'llmlab.llm-lab';
@@ -47,14 +46,27 @@ export async function workbenchPage(): Promise<Page> {
   return page;
 }
 
+/** Webview frames of the workbench page: [frames with a document body, of which blank]. */
+async function webviewCounts(page: Page): Promise<{ frames: number; blank: number }> {
+  let frames = 0;
+  let blank = 0;
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || !/webview|vscode-resource|index\.html/.test(frame.url())) continue;
+    frames++;
+    const empty = await frame.evaluate(() => !document.body || document.body.childElementCount === 0).catch(() => false);
+    if (empty) blank++;
+  }
+  return { frames, blank };
+}
+
 /**
- * Finds the frame of a webview whose document has `selector` (webviews are nested iframes).
+ * Finds the frame of a webview whose document has `selector` (webviews are nested iframes). No retry: when
+ * the page never shows, the error says how many webview frames there were and how many of them were blank.
  *
  * code-server serves every webview from the workbench's own origin, so all webviews share one service-worker
- * scope (desktop VS Code gives each webview its own origin), and now and then a new webview waits forever for
- * its worker ("Found unexpected service worker controller") and stays blank. If nothing is found after half
- * the timeout, this runs Developer: Reload Webviews once (the same HTML in new frames: a page that is really
- * broken stays broken) and counts it in test-results/host-figures.json.
+ * scope (desktop VS Code gives each webview its own origin): a webview created while another one is still
+ * registering its worker can stay blank. Tests therefore open a webview only once the previous one has
+ * loaded or gone (see waitForWebviewsSettled).
  */
 export async function webviewFrame(selector: string, timeoutMs = 20000, intervalMs = 200): Promise<Frame> {
   const page = await workbenchPage();
@@ -68,15 +80,51 @@ export async function webviewFrame(selector: string, timeoutMs = 20000, interval
     }
     return undefined;
   };
-  const found = await waitFor(find, `a webview frame with ${selector}`, timeoutMs / 2, intervalMs).catch(() => undefined);
-  if (found) return found;
-  webviewReloads++;
-  recordFigure('host: blank webviews reloaded (code-server shared service worker)', webviewReloads, 'count');
-  await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
-  return waitFor(find, `a webview frame with ${selector} (also after Developer: Reload Webviews)`, timeoutMs / 2, intervalMs);
+  try {
+    return await waitFor(find, `a webview frame with ${selector}`, timeoutMs, intervalMs);
+  } catch (error) {
+    const { frames, blank } = await webviewCounts(page);
+    throw new Error(`${(error as Error).message}; ${frames} webview frame(s) in the window, ${blank} of them blank`);
+  }
 }
 
-let webviewReloads = 0;
+/**
+ * Waits until no webview of the window is still loading: every webview frame has a document with content.
+ * Call it before opening a webview right after another one was opened or closed (see webviewFrame).
+ */
+export async function waitForWebviewsSettled(timeoutMs = 20000): Promise<void> {
+  const page = await workbenchPage();
+  await waitFor(async () => (await webviewCounts(page)).blank === 0, 'every webview frame loaded', timeoutMs);
+}
+
+/**
+ * Reads the last state a webview page handed to VS Code (`vscode.setState`), as its host frame forwards it
+ * ("do-update-state" on the host frame's MessagePort): what VS Code restores after a reload.
+ */
+export async function watchWebviewState(frame: Frame): Promise<() => Promise<unknown>> {
+  const host = frame.parentFrame();
+  if (!host) throw new Error('the webview frame has no host frame');
+  await host.evaluate(() => {
+    const w = window as unknown as { __llmlabState?: string; __llmlabWatching?: boolean };
+    if (w.__llmlabWatching) return;
+    w.__llmlabWatching = true;
+    const original = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, ...rest: unknown[]) {
+      const m = message as { channel?: string; data?: string } | undefined;
+      if (m?.channel === 'do-update-state' && typeof m.data === 'string') w.__llmlabState = m.data;
+      return (original as (this: MessagePort, ...args: unknown[]) => void).call(this, message, ...rest);
+    };
+  });
+  return async () => {
+    const raw = await host.evaluate(() => (window as unknown as { __llmlabState?: string }).__llmlabState);
+    return raw ? (JSON.parse(raw) as unknown) : undefined;
+  };
+}
+
+/** Waits until a webview page shows VS Code's theme of that kind (VS Code sets the body class with the colours). */
+export async function waitForWebviewTheme(frame: Frame, kind: 'vscode-light' | 'vscode-dark' | 'vscode-high-contrast'): Promise<void> {
+  await waitFor(() => frame.evaluate((k) => document.body.classList.contains(k), kind), `the webview shows the ${kind} theme`);
+}
 
 /** Closes every editor without a "save?" dialog: dirty documents (untitled test documents) are reverted first. */
 export async function closeAllEditors(): Promise<void> {
@@ -88,7 +136,16 @@ export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/**
+ * Sets a user setting and waits until the extension host sees it: `update()` can resolve before the
+ * extension host has the new configuration, and so before onDidChangeConfiguration reached its listeners.
+ */
 export async function setSetting(key: string, value: unknown): Promise<void> {
   const [section, ...rest] = key.split('.');
-  await vscode.workspace.getConfiguration(section).update(rest.join('.'), value, vscode.ConfigurationTarget.Global);
+  const name = rest.join('.');
+  await vscode.workspace.getConfiguration(section).update(name, value, vscode.ConfigurationTarget.Global);
+  await waitFor(
+    () => JSON.stringify(vscode.workspace.getConfiguration(section).inspect(name)?.globalValue) === JSON.stringify(value),
+    `the extension host sees ${key} = ${JSON.stringify(value)}`,
+  );
 }
