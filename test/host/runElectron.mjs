@@ -1,5 +1,8 @@
-// npm run test:electron — the same integration suite under @vscode/test-electron, for machines that can
-// download VS Code (a developer laptop). CI uses the code-server host (runIntegration.mjs) instead.
+// npm run test:electron — the "main" integration suite (trusted sample workspace) under @vscode/test-electron,
+// for machines that can download VS Code (a developer laptop). The other suites need what only the code-server
+// host (runIntegration.mjs, used by npm test and CI) sets up: the test-runner extension (lm: a fake editor model
+// through a proposed API; reload: a real window reload between phases), a clean profile with only the .vsix
+// (smoke), an untrusted workspace (restricted), the zh-cn display language (zh) and an empty folder (fresh).
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +12,7 @@ import { freePort, root } from './hostKit.mjs';
 
 execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 const dir = join(root, 'test', 'integration');
-const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts') && !/\.(restricted|zh)\.test\.ts$/.test(f));
+const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts') && !/\.(restricted|zh|reload\d|smoke|lm|fresh)\.test\.ts$/.test(f)).sort();
 const outdir = join(root, 'out', 'integration');
 await esbuild.build({
   entryPoints: files.map((f) => join(dir, f)),
