@@ -46,15 +46,15 @@ export function paramCount(c: GptConfig): number {
 }
 
 /** Named views into one flat buffer. */
-export type ParamViews = Record<ParamName, Tensor>;
+export type ParamViews<A extends Tensor = Tensor> = Record<ParamName, A>;
 
-export function paramViews(c: GptConfig, flat: Tensor): ParamViews {
+export function paramViews<A extends Tensor>(c: GptConfig, flat: A): ParamViews<A> {
   const shapes = paramShapes(c);
-  const views = {} as ParamViews;
+  const views = {} as ParamViews<A>;
   let offset = 0;
   for (const name of PARAM_NAMES) {
     const n = size(shapes[name]);
-    views[name] = flat.subarray(offset, offset + n);
+    views[name] = flat.subarray(offset, offset + n) as A;
     offset += n;
   }
   return views;
