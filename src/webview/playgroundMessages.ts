@@ -101,7 +101,7 @@ export type ToPlaygroundWebview =
   | { type: 'history'; history: HistoryEntryView[] }
   | { type: 'connection'; connection: ConnectionView };
 
-export type PlaygroundCommand = 'llmLab.selectModel' | 'llmLab.testConnection' | 'llmLab.openLecture' | 'llmLab.openDemoAsPromptFile';
+export type PlaygroundCommand = 'llmLab.selectModel' | 'llmLab.testConnection' | 'llmLab.openLecture' | 'llmLab.openDemoAsPromptFile' | 'llmLab.downloadLocalModel';
 
 export type FromPlaygroundWebview =
   | { type: 'ready' }
@@ -121,7 +121,7 @@ export type FromPlaygroundWebview =
   | { type: 'command'; command: PlaygroundCommand; arg?: string }
   | { type: 'openExternal'; url: string };
 
-const COMMANDS: readonly PlaygroundCommand[] = ['llmLab.selectModel', 'llmLab.testConnection', 'llmLab.openLecture', 'llmLab.openDemoAsPromptFile'];
+const COMMANDS: readonly PlaygroundCommand[] = ['llmLab.selectModel', 'llmLab.testConnection', 'llmLab.openLecture', 'llmLab.openDemoAsPromptFile', 'llmLab.downloadLocalModel'];
 const MAX_TEXT = 20000;
 const MAX_EXEMPLARS = 32;
 const MAX_RUNS = 64;

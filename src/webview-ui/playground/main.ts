@@ -147,23 +147,28 @@ function renderNoModel(): void {
     noModel.hidden = true;
     return;
   }
-  const select = el('button', { class: 'primary', text: t('Select a Model…'), attrs: { type: 'button', 'data-testid': 'select-model' } });
+  // First choice with nothing set up: LLM Lab downloads a small model and runs it itself (one click).
+  const download = el('button', { class: 'primary', text: t('Download a small model (≈400 MB)'), attrs: { type: 'button', 'data-testid': 'download-model' } });
+  download.addEventListener('click', () => post({ type: 'command', command: 'llmLab.downloadLocalModel', arg: 'default' }));
+  const select = el('button', { class: 'secondary', text: t('Select a Model…'), attrs: { type: 'button', 'data-testid': 'select-model' } });
   select.addEventListener('click', () => post({ type: 'command', command: 'llmLab.selectModel' }));
   const test = el('button', { class: 'secondary', text: t('Test Connection'), attrs: { type: 'button', 'data-testid': 'test-connection' } });
   test.addEventListener('click', () => post({ type: 'command', command: 'llmLab.testConnection' }));
-  const buttons = el('div', { class: 'buttons' }, select, test);
+  const buttons = el('div', { class: 'buttons' }, download, select, test);
   if (demo.builtin) {
     const builtin = el('button', { class: 'secondary', text: t('Run on the Built-in Model'), attrs: { type: 'button', 'data-testid': 'run-builtin' } });
     builtin.addEventListener('click', () => run('builtin'));
     buttons.append(builtin);
   }
-  const message = connection.state === 'none' || connection.state === 'error' ? connection.message : (sessionView?.session.result?.error?.message ?? '');
+  // A run that failed already says why in its session header: say it once.
+  const shownBySession = !!sessionView?.session.result?.error;
+  const message = shownBySession ? '' : connection.state === 'none' || connection.state === 'error' ? connection.message : '';
   noModel.replaceChildren(
     el('h2', { text: connection.state === 'error' ? t('The model endpoint has a problem') : t('No model connected') }),
-    el('p', { class: 'muted', text: message }),
+    ...(message ? [el('p', { class: 'muted', text: message })] : []),
     el('p', { text: t('Until then, here is the prompt this demo sends and what to expect:') }),
     inline(demo.definition.expectation || t('Run it to see.'), 'p', 'expectation'),
-    el('p', { class: 'muted', text: demo.builtin ? t('This demo also runs on the built-in statistical model (a small n-gram model trained on the lecture): no server needed.') : t('LLM Lab works with Ollama, LM Studio, llama.cpp, vLLM, any OpenAI-compatible server, or the editor’s own language models.') }),
+    el('p', { class: 'muted', text: demo.builtin ? t('This demo also runs on the built-in statistical model (a small n-gram model trained on the lecture): no server needed.') : t('LLM Lab can download a small open model and run it itself, or work with Ollama, LM Studio, llama.cpp, vLLM, any OpenAI-compatible server, or the editor’s own language models.') }),
     buttons,
   );
   noModel.hidden = false;

@@ -263,6 +263,14 @@ class RunColumn {
       this.setState(run.error.kind === 'cancelled' ? 'cancelled' : 'error');
     } else this.setState('done');
   }
+
+  /** Every run failed for the same reason (e.g. no model): the session header says it once, not each column. */
+  collapseSharedError(): void {
+    this.error.hidden = true;
+    this.error.textContent = '';
+    this.root.dataset.sharedError = 'true';
+    this.output.replaceChildren(el('p', { class: 'muted', text: t('Not run (see the message above).') }));
+  }
 }
 
 export class SessionView {
@@ -388,6 +396,10 @@ export class SessionView {
       this.build(result.runs.map((r, index) => ({ index, runId: r.runId ?? String(index), label: r.label, temperature: r.temperature ?? 0, prompt: r.prompt, messages: r.messages ?? [], expected: r.expected, group: r.group })));
     }
     result.runs.forEach((r, i) => this.columns[i]?.end(r));
+    const failure = result.error;
+    if (failure && failure.kind !== 'cancelled' && result.runs.length > 0 && result.runs.every((r) => r.error?.kind === failure.kind && r.error.message === failure.message)) {
+      for (const column of this.columns) column.collapseSharedError();
+    }
     if (result.vote) this.showVote(result.vote);
     const graded = result.runs.filter((r) => r.correct !== undefined);
     const correct = graded.filter((r) => r.correct).length;
