@@ -119,6 +119,14 @@ const tinygptWorkerOptions = {
   outfile: join(root, 'dist', 'tinygptWorker.js'),
 };
 
+// The tokenizer's worker thread (long texts never block the extension host); it loads the rank tables
+// from dist/ranks/ like the extension would.
+const tokenizerWorkerOptions = {
+  ...extensionOptions,
+  entryPoints: [join(root, 'src', 'lessons', 'tokenizerWorker.ts')],
+  outfile: join(root, 'dist', 'tokenizerWorker.js'),
+};
+
 // The program sandbox's worker: the WebAssembly interpreters (Pyodide's loader and Emscripten module,
 // QuickJS) bundled into one classic-worker script that the sandbox page starts from a blob: URL, so
 // nothing is imported or fetched at run time. Pyodide's Node-only branches stay unresolved (never taken).
@@ -158,11 +166,11 @@ copyRanks();
 copySandboxAssets();
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions), esbuild.context(engineOptions)]);
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions), esbuild.context(tokenizerWorkerOptions), esbuild.context(engineOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[build] watching src/ (content and l10n: re-run npm run build)');
 } else {
-  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions), esbuild.build(engineOptions)]);
+  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions), esbuild.build(tokenizerWorkerOptions), esbuild.build(engineOptions)]);
   console.log(
     `[build] ${production ? 'production' : 'development'} build: extension + ${webviewEntries.length} webview bundle(s), ${strings} zh-cn strings, ${Date.now() - started} ms`,
   );

@@ -7,6 +7,7 @@ import type { WidgetResponse } from '../webview/widgetMessages';
 import { BuiltinProvider } from './builtinProvider';
 import { createNgramSource, type NgramSource } from './ngramSource';
 import { tokenizeCommand } from './tokenizeCommand';
+import { TokenizerClient } from './tokenizerClient';
 import { TOKENIZER_VIEW_TYPE, TokenizerPanel } from './tokenizerPanel';
 import { createWidgetRequestHandler, type WidgetRequestDeps } from './widgetRequestHandler';
 
@@ -22,7 +23,9 @@ export interface LessonsCapability {
 export function registerLessons(services: Services): LessonsCapability {
   const modelPath = join(services.contentDir, 'ngram.json');
   const ngram = createNgramSource(async () => JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(modelPath)))));
-  const deps: WidgetRequestDeps = { ngram: (lang) => ngram.model(lang) };
+  const tokenizer = new TokenizerClient(join(services.context.extensionPath, 'dist', 'tokenizerWorker.js'));
+  services.context.subscriptions.push(tokenizer);
+  const deps: WidgetRequestDeps = { ngram: (lang) => ngram.model(lang), tokenize: (text, encoding) => tokenizer.tokenize(text, encoding) };
   const builtinProvider = new BuiltinProvider(ngram, language);
 
   services.context.subscriptions.push(

@@ -3,7 +3,7 @@ import type { Command } from '../core/commands';
 import { t } from '../core/l10n';
 import type { Services } from '../core/services';
 import { MAX_COMMAND_TEXT, parseTokenizeArgs } from './tokenizeArgs';
-import { isEncodingLoaded, tokenize, type TokenizeResult } from './tokenizer';
+import { tokenize, type TokenizeResult } from './tokenizer';
 import { DEFAULT_ENCODING } from './tokenizerInfo';
 import { TokenizerPanel } from './tokenizerPanel';
 import type { WidgetRequestDeps } from './widgetRequestHandler';
@@ -26,9 +26,9 @@ export function tokenizeCommand(services: Services, deps: WidgetRequestDeps): Co
         throw new RangeError(message);
       }
       const { text, encoding } = args;
-      const result = isEncodingLoaded(encoding)
-        ? await tokenize(text, encoding)
-        : await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Loading the {0} vocabulary…', encoding) }, () => tokenize(text, encoding));
+      // In the tokenizer's worker (deps.tokenize): a million characters must not freeze the editor.
+      const run = (): Promise<TokenizeResult> => (deps.tokenize ?? tokenize)(text, encoding);
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Splitting {0} characters into tokens…', text.length) }, run);
       services.log.info(`tokenize: ${result.count} ${encoding} tokens for ${text.length} characters`);
       if (args.showUi) TokenizerPanel.show(services, deps, text, encoding);
       return result;

@@ -8,10 +8,10 @@ import type {
   WidgetRequest, WidgetRequestEnvelope, WidgetResponse, WidgetResponseEnvelope, WidgetResult,
 } from '../webview/widgetMessages';
 import type { NgramModel } from './ngramModel';
-import { isEncodingName, tokenize, ENCODINGS } from './tokenizer';
+import { isEncodingName, tokenize, ENCODINGS, type EncodingName, type TokenizeResult } from './tokenizer';
 
 export const LIMITS = {
-  /** Characters; longer text would block the extension host for too long. */
+  /** Characters a widget may tokenize (about a second's work in the tokenizer's worker). */
   tokenizeText: 100_000,
   prefix: 10_000,
   k: 50,
@@ -22,6 +22,8 @@ export const LIMITS = {
 export interface WidgetRequestDeps {
   /** The built-in n-gram model for a language (undefined when it is not available). */
   ngram(lang: Lang): Promise<NgramModel | undefined>;
+  /** Tokenizes off the extension host's thread (TokenizerClient); tests and the bench may leave it out (same thread). */
+  tokenize?(text: string, encoding: EncodingName): Promise<TokenizeResult>;
 }
 
 type Parsed = { ok: true; request: WidgetRequest } | { ok: false; error: string };
@@ -107,7 +109,7 @@ export async function handleWidgetRequest(raw: unknown, deps: WidgetRequestDeps)
   try {
     switch (request.type) {
       case 'tokenize':
-        return { ok: true, value: await tokenize(request.text, request.encoding) };
+        return { ok: true, value: await (deps.tokenize ?? tokenize)(request.text, request.encoding) };
       case 'nextTokens': {
         const model = await deps.ngram(request.lang);
         if (!model) return { ok: false, error: `no built-in model for ${request.lang}` };
