@@ -76,15 +76,15 @@ describe('llm: HTTP failures, retries, timeouts and cancellation', () => {
     assert.equal(attempts(), 2);
     // The second attempt came after the wait, not before (how close to 1 s: bench/llm.bench.ts).
     const [first, second] = server.requestsTo('/v1/chat/completions');
-    assert.ok(second!.startedAt - first!.startedAt >= 950, `retried after ${second!.startedAt - first!.startedAt} ms`);
+    assert.ok(second.startedAt - first.startedAt >= 950, `retried after ${second.startedAt - first.startedAt} ms`);
   });
 
   it('retry: 503 with retry-after-ms and with an HTTP-date Retry-After are retried', async () => {
     const a = await run('http-503-retry-after-ms-50-once');
-    assert.equal(a[0]!.type === 'retry' && a[0].waitMs, 50);
+    assert.equal(a[0].type === 'retry' && a[0].waitMs, 50);
     assert.equal(textOf(a), DEFAULT_REPLY);
     const b = await run('http-503-retry-after-date-1-once');
-    assert.ok(b[0]!.type === 'retry' && b[0].waitMs <= 1000);
+    assert.ok(b[0].type === 'retry' && b[0].waitMs <= 1000);
     assert.equal(textOf(b), DEFAULT_REPLY);
   });
 
@@ -150,7 +150,7 @@ describe('llm: HTTP failures, retries, timeouts and cancellation', () => {
     assert.match(error.message, /stopped sending/);
     assert.equal(textOf(events), 'The answer is', 'the three tokens before the silence were delivered');
     // The client hung up (how soon after the idle limit: bench/llm.bench.ts).
-    const request = server.requestsTo('/v1/chat/completions')[0]!;
+    const request = server.requestsTo('/v1/chat/completions')[0];
     const closedAt = await server.waitForClose(request, 2000);
     assert.equal(request.completed, false);
     assert.ok(closedAt - request.startedAt >= 280, `closed after ${closedAt - request.startedAt} ms, before the 300 ms idle limit`);
@@ -190,7 +190,7 @@ describe('llm: HTTP failures, retries, timeouts and cancellation', () => {
       'cancelled',
     );
     assert.equal(error.message, 'Request cancelled.');
-    const request = server.requestsTo('/v1/chat/completions')[0]!;
+    const request = server.requestsTo('/v1/chat/completions')[0];
     const closedAt = await server.waitForClose(request, 1000);
     assert.equal(request.completed, false, 'the server did not finish: the client went away');
     assert.ok(closedAt - abortedAt < 200, `server saw the close ${Math.round(closedAt - abortedAt)} ms after abort`);
@@ -213,7 +213,7 @@ describe('llm: HTTP failures, retries, timeouts and cancellation', () => {
     for await (const e of provider.chat({ model: 'endless', ...ask('x') }, never())) {
       if (e.type === 'text') break;
     }
-    const request = server.requestsTo('/v1/chat/completions')[0]!;
+    const request = server.requestsTo('/v1/chat/completions')[0];
     await server.waitForClose(request, 500);
     assert.equal(request.completed, false);
   });
