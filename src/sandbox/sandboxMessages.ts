@@ -64,7 +64,9 @@ export type FromSandboxPage =
   | { type: 'needRuntime'; language: SandboxLanguage }
   | { type: 'answer'; id: string; answer: ConsentAnswer }
   | { type: 'output'; id: string; stream: 'stdout' | 'stderr'; text: string }
-  | { type: 'done'; id: string; result: SandboxRunResult };
+  | { type: 'done'; id: string; result: SandboxRunResult }
+  /** What happened inside the page (interpreter start times, failures), for the LLM Lab log. */
+  | { type: 'log'; text: string };
 
 // ---- page ↔ worker ----
 export type ToSandboxWorker =
@@ -116,6 +118,8 @@ export function parseFromSandboxPage(raw: unknown): FromSandboxPage | undefined 
       if (!isNumber(r.durationMs) || !isNumber(r.startMs)) return undefined;
       return { type: 'done', id: m.id, result: { end: r.end as SandboxEnd, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs, startMs: r.startMs } };
     }
+    case 'log':
+      return isString(m.text, 2000) ? { type: 'log', text: m.text } : undefined;
     default:
       return undefined;
   }

@@ -67,7 +67,6 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
       this.asks.clear();
     });
     host.render();
-    host.post({ type: 'init', ...host.strings(), limits: this.limits });
     const waiting = this.resolved;
     this.resolved = [];
     waiting.forEach((wake) => wake());
@@ -155,11 +154,18 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
   private async onMessage(message: FromSandboxPage): Promise<void> {
     switch (message.type) {
       case 'ready':
+        // A page that reloaded (e.g. "Developer: Reload Webviews") starts from scratch: labels and limits again.
+        if (this.host) this.host.post({ type: 'init', ...this.host.strings(), limits: this.limits });
+        return;
+      case 'log':
+        this.services.log.info(`sandbox: ${message.text}`);
         return;
       case 'needRuntime':
         try {
+          const started = Date.now();
           const files = await readRuntimeFiles(this.services.context.extensionPath, message.language, this.limits.memoryLimitBytes);
           this.host?.post({ type: 'runtime', language: message.language, files });
+          this.services.log.info(`sandbox: ${message.language} interpreter files sent to the page (${Date.now() - started} ms)`);
         } catch (error) {
           this.services.log.error(`sandbox: could not read the ${message.language} runtime: ${String(error)}`);
         }

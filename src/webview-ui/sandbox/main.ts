@@ -16,7 +16,7 @@ const post = (message: FromSandboxPage): void => vscode.postMessage(message);
 
 const DEFAULT_LIMITS: SandboxLimits = { timeLimitMs: 5000, outputLimitBytes: 64 * 1024, memoryLimitBytes: 256 * 1024 * 1024, startLimitMs: 60000 };
 let limits = DEFAULT_LIMITS;
-const manager = new RunManager((language) => post({ type: 'needRuntime', language }), limits);
+const manager = new RunManager((language) => post({ type: 'needRuntime', language }), limits, (text) => post({ type: 'log', text }));
 
 const app = document.getElementById('app')!;
 app.classList.add('sandbox-panel');

@@ -29,6 +29,7 @@ export class RunManager {
   constructor(
     private readonly needRuntime: (language: SandboxLanguage) => void,
     private limits: SandboxLimits,
+    private readonly log: (text: string) => void = () => undefined,
   ) {}
 
   setLimits(limits: SandboxLimits): void {
@@ -36,6 +37,7 @@ export class RunManager {
   }
 
   provide(language: SandboxLanguage, files: RuntimeFiles): void {
+    this.log(`${language} interpreter files received`);
     this.files[language] = files;
     for (const wake of this.waitingForFiles.get(language) ?? []) wake();
     this.waitingForFiles.delete(language);
@@ -75,7 +77,8 @@ export class RunManager {
       if (!this.files[language]) await this.withTimeout(this.requestFiles(language), limits.startLimitMs);
     } catch {
       this.running.delete(id);
-      return empty('startFailed', `The ${language} interpreter could not be loaded.`);
+      this.log(`${language} interpreter files did not arrive within ${limits.startLimitMs} ms`);
+      return empty('startFailed', `The ${language} interpreter files did not arrive.`);
     }
     if (cancelledEarly) {
       this.running.delete(id);
@@ -169,8 +172,13 @@ export class RunManager {
     loaded.catch(() => undefined);
     worker.onmessage = (event: MessageEvent<FromSandboxWorker>) => {
       const message = event.data;
-      if (message?.type === 'loaded') resolveLoaded(message.ms);
-      else if (message?.type === 'loadFailed') rejectLoaded(new Error(message.message));
+      if (message?.type === 'loaded') {
+        this.log(`${language} interpreter ready in ${message.ms} ms`);
+        resolveLoaded(message.ms);
+      } else if (message?.type === 'loadFailed') {
+        this.log(`${language} interpreter failed to start: ${message.message}`);
+        rejectLoaded(new Error(message.message));
+      }
       else handler?.(message);
     };
     worker.onerror = (event) => {
@@ -194,7 +202,10 @@ export class RunManager {
     return new Promise((resolve) => {
       const list = this.waitingForFiles.get(language) ?? [];
       list.push(resolve);
-      if (list.length === 1) this.needRuntime(language);
+      if (list.length === 1) {
+        this.log(`${language} interpreter files requested`);
+        this.needRuntime(language);
+      }
       this.waitingForFiles.set(language, list);
     });
   }

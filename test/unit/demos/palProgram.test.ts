@@ -15,7 +15,7 @@ describe('PAL programs', () => {
   });
 
   it('buildProgram: Python prints solution() only when it is defined; JavaScript prints objects as JSON', () => {
-    assert.match(buildProgram('def solution():\n    return 74', 'python'), /if callable\(globals\(\)\.get\('solution'\)\):\n    print\(solution\(\)\)\n$/);
+    assert.match(buildProgram('def solution():\n    return 74', 'python'), /if callable\(globals\(\)\.get\('solution'\)\):\n {4}print\(solution\(\)\)\n$/);
     assert.match(buildProgram('function solution() { return 1; }', 'javascript'), /JSON\.stringify\(__result\)/);
   });
 
