@@ -44,8 +44,8 @@ async function getLib(): Promise<{ lib: NodeLlamaCpp; llama: Llama }> {
   if (lib && llama) return { lib, llama };
   try {
     // LLMLAB_ENGINE_MODULE lets tests simulate a package built without the engine.
-    const name = process.env.LLMLAB_ENGINE_MODULE || 'node-llama-cpp';
-    lib = (await import(name)) as NodeLlamaCpp;
+    const name = process.env.LLMLAB_ENGINE_MODULE;
+    lib = (name ? await import(name) : await import('node-llama-cpp')) as NodeLlamaCpp;
   } catch (error) {
     throw new EngineFailure('engineMissing', `node-llama-cpp is not installed: ${(error as Error).message}`);
   }
