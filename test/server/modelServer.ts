@@ -355,7 +355,7 @@ export class ModelServer extends EventEmitter {
       });
       return;
     }
-    const reply = this.replyFor(record.json.messages as Message[], scenario);
+    const reply = this.replyFor(record.json.messages, scenario);
     if (ollama) await this.ollamaChat(record, res, scenario, reply);
     else await this.openaiChat(record, res, scenario, reply);
   }
@@ -507,7 +507,7 @@ export class ModelServer extends EventEmitter {
       for (let i = frames.length - 1; i > 0; i--) frames.splice(i, 0, i % 2 ? ': ping\n\n' : ':\n\n');
       frames.unshift(': OPENROUTER PROCESSING\n\n');
     }
-    if (scenario === 'crlf') for (let i = 0; i < frames.length; i++) frames[i] = frames[i]!.replace(/\n/g, '\r\n');
+    if (scenario === 'crlf') for (let i = 0; i < frames.length; i++) frames[i] = frames[i].replace(/\n/g, '\r\n');
 
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     await this.writeFrames(res, frames, scenario);
@@ -557,6 +557,19 @@ export class ModelServer extends EventEmitter {
     await this.writeFrames(res, frames, scenario);
   }
 
+  /** Resolves when the socket can take more (or closed). */
+  private drained(res: http.ServerResponse): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+
   /** Writes frames as the scenario says: one write each, byte by byte, all at once, hanging, slowly, forever. */
   private async writeFrames(res: http.ServerResponse, frames: string[], scenario: string): Promise<void> {
     const alive = (): boolean => !res.destroyed && !res.writableEnded;
@@ -597,7 +610,7 @@ export class ModelServer extends EventEmitter {
     }
     if (scenario === 'drip-comments') {
       // Something every 50 ms, but never an event or a line with data: an SSE comment, or a blank NDJSON line.
-      const ping = frames[0]!.startsWith('data:') ? ': keep-alive\n\n' : '\n';
+      const ping = frames[0].startsWith('data:') ? ': keep-alive\n\n' : '\n';
       while (alive()) {
         res.write(ping);
         await this.later(50);
@@ -606,28 +619,20 @@ export class ModelServer extends EventEmitter {
     }
     if (scenario === 'endless-fast') {
       // Token frames in 64 KiB writes, as fast as the client reads, until it leaves.
-      res.write(frames[0]!);
-      const block = frames[1]!.repeat(Math.ceil(65536 / frames[1]!.length));
+      res.write(frames[0]);
+      const block = frames[1].repeat(Math.ceil(65536 / frames[1].length));
       while (alive()) {
         if (!res.write(block)) {
-          await new Promise<void>((resolve) => {
-            const done = (): void => {
-              res.off('drain', done);
-              res.off('close', done);
-              resolve();
-            };
-            res.on('drain', done);
-            res.on('close', done);
-          });
+          await this.drained(res);
         }
       }
       return;
     }
     if (scenario === 'endless') {
       // The first frame, then the first token frame again and again every 20 ms until the client leaves.
-      res.write(frames[0]!);
+      res.write(frames[0]);
       while (alive()) {
-        res.write(frames[1]!);
+        res.write(frames[1]);
         await this.later(20);
       }
       return;
@@ -636,16 +641,8 @@ export class ModelServer extends EventEmitter {
       // One write per token, as a real server flushes, waiting for the socket when its buffer is full.
       for (let i = 0; i < frames.length; i++) {
         if (!alive()) return;
-        if (!res.write(frames[i]!)) {
-          await new Promise<void>((resolve) => {
-            const done = (): void => {
-              res.off('drain', done);
-              res.off('close', done);
-              resolve();
-            };
-            res.on('drain', done);
-            res.on('close', done);
-          });
+        if (!res.write(frames[i])) {
+          await this.drained(res);
         }
       }
       res.end();
