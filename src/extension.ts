@@ -16,6 +16,7 @@ import { registerLessons } from './lessons/registerLessons';
 import { registerLlm } from './llm/llmService';
 import { registerLocal } from './local/registerLocal';
 import { registerDemos } from './demos/registerDemos';
+import { registerTinyGpt } from './tinygpt/registerTinyGpt';
 
 /** Builds the services and registers each capability; nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): { services: Services; activationMs: number } {
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const local = registerLocal(services);
   const llm = registerLlm(services, { localProvider: () => local.provider() });
   local.connect(llm);
+  registerTinyGpt(services, llm);
   registerDemos(services, llm, { builtin: lessons.builtinProvider });
 
   context.subscriptions.push(
