@@ -16,6 +16,7 @@ import { registerLessons } from './lessons/registerLessons';
 import { registerLlm } from './llm/llmService';
 import { registerLocal } from './local/registerLocal';
 import { registerDemos } from './demos/registerDemos';
+import { registerSandbox } from './sandbox/registerSandbox';
 import { registerTinyGpt } from './tinygpt/registerTinyGpt';
 
 /** Builds the services and registers each capability; nothing else happens here. */
@@ -38,13 +39,15 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const llm = registerLlm(services, { localProvider: () => local.provider() });
   local.connect(llm);
   registerTinyGpt(services, llm);
-  registerDemos(services, llm, { builtin: lessons.builtinProvider });
+  const sandbox = registerSandbox(services);
+  registerDemos(services, llm, { builtin: lessons.builtinProvider, sandbox });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (Config.affects(event, 'language')) {
         applyLanguage(context.extensionPath, config);
         LecturePanel.refresh();
+        sandbox().refreshLanguage();
         TokenizerPanel.refresh();
         lecture.tree.refresh();
       }
