@@ -5,8 +5,9 @@
 //                        installed); a target whose engine cannot be had is built without it (its `local`
 //                        provider then says the engine is not in the package) and reported.
 // Flags: --target <vsce target>, --all, --no-engine.
-// The .vsix is staged in .package/<target>/: the files .vscodeignore allows, plus node-llama-cpp's JS (dist/,
-// package.json, llama/binariesGithubRelease.json), its runtime dependencies, and one engine package.
+// The .vsix is staged in .package/<target>/: the files .vscodeignore allows, plus, under dist/node_modules/,
+// node-llama-cpp's JS (dist/, package.json, llama/binariesGithubRelease.json), its runtime dependencies and
+// one engine package.
 // CUDA and Vulkan builds (180–360 MB each) never go in.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -99,19 +100,20 @@ for (const target of targets) {
   if (engine) {
     const llamaCpp = join(root, 'node_modules', 'node-llama-cpp');
     for (const [dir] of closure('node-llama-cpp', root)) {
-      const to = join(stage, relative(root, dir));
+      // Under dist/: vsce leaves out only the top-level node_modules/, and dist/localEngine.mjs resolves from here.
+      const to = join(stage, 'dist', relative(root, dir));
       if (dir === llamaCpp) {
         // Only what runs: the compiled JS and the release pin (not the llama.cpp sources, 34 MB).
         mkdirSync(join(to, 'llama'), { recursive: true });
         cpSync(join(dir, 'package.json'), join(to, 'package.json'));
-        cpSync(join(dir, 'dist'), join(to, 'dist'), { recursive: true, filter: (f) => !/\.(d\.ts|map)$/.test(f) && !/[\\/]dist[\\/]cli([\\/]|$)/.test(f) });
+        cpSync(join(dir, 'dist'), join(to, 'dist'), { recursive: true, filter: (f) => !/\.(d\.ts|map)$/.test(f) });
         cpSync(join(dir, 'llama', 'binariesGithubRelease.json'), join(to, 'llama', 'binariesGithubRelease.json'));
         cpSync(join(dir, 'LICENSE'), join(to, 'LICENSE'));
       } else {
         cpSync(dir, to, { recursive: true, filter: (f) => !/[\\/]node_modules$/.test(f) || f === dir });
       }
     }
-    cpSync(engine, join(stage, 'node_modules', ENGINES[target]), { recursive: true });
+    cpSync(engine, join(stage, 'dist', 'node_modules', ENGINES[target]), { recursive: true });
   }
   const out = join(root, `llm-lab-${target}.vsix`);
   execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '-o', out], { cwd: stage, stdio: ['ignore', 'ignore', 'inherit'] });
