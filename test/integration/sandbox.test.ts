@@ -32,6 +32,7 @@ describe('sandbox: PAL programs run in the Program Sandbox view (real host, WebA
   const settings = () => vscode.workspace.getConfiguration('llmLab');
   const dir = mkdtempSync(join(tmpdir(), 'llmlab-host-canary-'));
   const canary = join(dir, 'canary.txt');
+  const outside = join(dir, 'created-by-program');
   const SECRET = `llmlab-host-secret-${process.pid}`;
 
   before(async () => {
@@ -137,7 +138,8 @@ describe('sandbox: PAL programs run in the Program Sandbox view (real host, WebA
       // Writes land, if anywhere, in the interpreter's own in-memory file system: the real canary is checked below.
       `attempt('read canary', lambda: open(${JSON.stringify(canary)}).read())`,
       "attempt('environ', lambda: print(open('/proc/%d/environ' % os.getppid()).read()))",
-      "attempt('reimport posix', lambda: (sys.modules.pop('posix', None), __import__('posix').system('true')))",
+      // Pyodide's posix.system is a stub that returns without running anything: the real check is the file below.
+      `sys.modules.pop('posix', None)\ntry:\n    __import__('posix').system('touch ${outside}')\nexcept BaseException:\n    pass`,
       "attempt('js realm', lambda: __import__('pyodide.ffi', fromlist=['to_js']).to_js([1]).constructor.constructor('return fetch')())",
       "print('ESCAPED', reached) if reached else print('CONTAINED')",
       "print(os.environ.get('LLMLAB_HOST_SECRET', 'no secret here'))",
@@ -156,6 +158,7 @@ describe('sandbox: PAL programs run in the Program Sandbox view (real host, WebA
     }
     assert.equal(connections, 0, 'a program reached the listener on 127.0.0.1');
     assert.equal(readFileSync(canary, 'utf8'), 'canary');
+    assert.equal(existsSync(outside), false, 'a program created a file outside the sandbox');
     assert.ok(existsSync(canary));
     assert.equal(vscode.extensions.getExtension('llmlab.llm-lab')?.isActive, true);
   });
