@@ -118,14 +118,17 @@ async function run(id: string, language: SandboxLanguage, program: string, label
   runs.prepend(card);
   while (runs.childElementCount > 20) runs.lastElementChild?.remove();
   relabel();
-  let shown = 0;
-  const result = await manager.run(id, language, program, runLimits, (stream, text) => {
-    if (shown === 0) status.textContent = t('Running…');
-    shown += text.length;
-    const span = el('span', { class: stream === 'stderr' ? 'stderr' : 'stdout', text });
-    output.append(span);
-    post({ type: 'output', id, stream, text });
-  });
+  const result = await manager.run(
+    id,
+    language,
+    program,
+    runLimits,
+    (stream, text) => {
+      output.append(el('span', { class: stream === 'stderr' ? 'stderr' : 'stdout', text }));
+      post({ type: 'output', id, stream, text });
+    },
+    () => (status.textContent = t('Running…')),
+  );
   status.textContent = statusText(result);
   card.dataset.state = result.end;
   cancel.remove();

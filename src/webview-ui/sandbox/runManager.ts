@@ -68,7 +68,14 @@ export class RunManager {
     return this.running.size;
   }
 
-  async run(id: string, language: SandboxLanguage, program: string, limits: SandboxLimits, onOutput: (stream: 'stdout' | 'stderr', text: string) => void): Promise<SandboxRunResult> {
+  async run(
+    id: string,
+    language: SandboxLanguage,
+    program: string,
+    limits: SandboxLimits,
+    onOutput: (stream: 'stdout' | 'stderr', text: string) => void,
+    onStarted: () => void = () => undefined,
+  ): Promise<SandboxRunResult> {
     const asked = performance.now();
     let cancelledEarly = false;
     this.running.set(id, () => (cancelledEarly = true));
@@ -123,6 +130,7 @@ export class RunManager {
               case 'started':
                 startedAt = performance.now();
                 timer = setTimeout(() => finish('timeout'), limits.timeLimitMs);
+                onStarted();
                 break;
               case 'output':
                 if (message.stream === 'stdout') stdout += message.text;
