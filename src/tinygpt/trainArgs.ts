@@ -45,5 +45,5 @@ export function parseExportArgs(arg: unknown): { path?: string; format: 'gguf' }
   const a = (arg && typeof arg === 'object' ? arg : {}) as Record<string, unknown>;
   if (a.format !== undefined && a.format !== 'gguf') throw new RangeError(`tiny GPT: unknown export format ${JSON.stringify(a.format)} (only "gguf")`);
   if (a.path !== undefined && typeof a.path !== 'string') throw new RangeError('tiny GPT: path must be a string');
-  return { path: a.path as string | undefined, format: 'gguf' };
+  return { path: a.path, format: 'gguf' };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { BpeTokenizer, BYTE_TO_UNICODE, END_OF_TEXT, trainBpe } from '../../../src/tinygpt/bpe';
 import { join } from 'node:path';
 import { loadCorpus, splitCorpus, splitDocument } from '../../../src/tinygpt/corpus';
+import { decodeCorpus, encodeCorpus } from '../../../src/tinygpt/corpusFile';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -75,5 +76,15 @@ describe('tiny GPT corpus', () => {
     const [a, b] = splitDocument(doc);
     assert.ok(b.startsWith('paragraph 9'));
     assert.equal(a + '\n' + b, doc);
+  });
+});
+
+describe('tiny GPT corpus file', () => {
+  it('round-trips the train and validation token streams and refuses a truncated file', () => {
+    const data = { train: Uint16Array.of(1, 2, 1023, 0), val: Uint16Array.of(7, 65535) };
+    const bytes = encodeCorpus(data);
+    assert.deepEqual(decodeCorpus(bytes), data);
+    assert.throws(() => decodeCorpus(bytes.subarray(0, bytes.length - 2)), /truncated/);
+    assert.throws(() => decodeCorpus(new Uint8Array(16)), /Not a tiny GPT corpus file/);
   });
 });
