@@ -16,7 +16,9 @@ const option = (name) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const SUITE_TIMEOUT_MS = Number(process.env.LLMLAB_SUITE_TIMEOUT_MS || 8 * 60 * 1000);
+// A ceiling for a hung host, not a speed budget: the main suite now runs PAL programs in WebAssembly, a local
+// llama.cpp engine and tiny-GPT training, which take minutes on a loaded 2-core machine.
+const SUITE_TIMEOUT_MS = Number(process.env.LLMLAB_SUITE_TIMEOUT_MS || 25 * 60 * 1000);
 
 function say(line) {
   process.stdout.write(line + '\n');
