@@ -7,7 +7,7 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { freemem } from 'node:os';
+import { freemem, totalmem } from 'node:os';
 import { t } from '../core/l10n';
 import type { EngineChatParams, EngineErrorCode, EngineLoadParams, EngineModelInfo, EngineToHost, HostToEngine } from './engineProtocol';
 
@@ -173,7 +173,7 @@ export class EngineClient {
     }
     // Weights are mapped into memory, plus the context (KV cache) and runtime: about 1.2× the file + 150 MB.
     const needed = size * 1.2 + 150 * 1024 * 1024;
-    const free = (this.options.freeMemory ?? freemem)();
+    const free = (this.options.freeMemory ?? availableMemory)();
     if (needed > free) {
       throw new EngineClientError('tooBig', t('Not enough free memory for this model: it needs about {0} MB, {1} MB are free. Close other programs or choose a smaller model.', Math.ceil(needed / 1e6), Math.floor(free / 1e6)));
     }
@@ -284,4 +284,12 @@ export class EngineClient {
     child.send(message);
     return true;
   }
+}
+
+/**
+ * Memory a model may use. Linux's freemem is MemAvailable (page cache counts as free); macOS and Windows report
+ * only untouched pages, often a few hundred MB on a machine with plenty to spare, so there half the RAM counts.
+ */
+export function availableMemory(): number {
+  return process.platform === 'linux' ? freemem() : Math.max(freemem(), totalmem() / 2);
 }
