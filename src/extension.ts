@@ -2,13 +2,11 @@ import * as vscode from 'vscode';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config } from './core/config';
-import { applyLanguage } from './core/language';
+import { LanguageService } from './core/language';
 import { Log } from './core/log';
 import { ProgressStore } from './core/progressStore';
 import { cleanStaleTempDirs } from './core/tempCleanup';
 import type { Services } from './core/services';
-import { LecturePanel } from './lecture/lecturePanel';
-import { TokenizerPanel } from './lessons/tokenizerPanel';
 import { registerLecture } from './lecture/registerLecture';
 import { registerWalkthrough } from './walkthrough/registerWalkthrough';
 import { registerGlossary } from './glossary/registerGlossary';
@@ -25,34 +23,23 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const config = new Config();
   const log = new Log();
   context.subscriptions.push(log);
-  applyLanguage(context.extensionPath, config);
+  // First: it applies the language that everything below renders in, and tells them when it changes.
+  const language = new LanguageService(context.extensionPath, config);
+  context.subscriptions.push(language);
   const progress = new ProgressStore(context.globalState, log);
   context.subscriptions.push(progress);
-  const services: Services = { context, config, log, progress, contentDir: join(context.extensionPath, 'dist', 'content') };
+  const services: Services = { context, config, log, language, progress, contentDir: join(context.extensionPath, 'dist', 'content') };
 
-  const lecture = registerLecture(services, progress);
+  const lessons = registerLessons(services);
+  const lecture = registerLecture(services, progress, lessons.widgetHandler);
   registerWalkthrough(services, progress);
   registerGlossary(services);
-  const lessons = registerLessons(services);
-  LecturePanel.widgetHandler = lessons.widgetHandler;
   const local = registerLocal(services);
   const llm = registerLlm(services, { localProvider: () => local.provider() });
   local.connect(llm);
   registerTinyGpt(services, llm);
   const sandbox = registerSandbox(services);
-  registerDemos(services, llm, { builtin: lessons.builtinProvider, sandbox });
-
-  context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (Config.affects(event, 'language')) {
-        applyLanguage(context.extensionPath, config);
-        LecturePanel.refresh();
-        sandbox().refreshLanguage();
-        TokenizerPanel.refresh();
-        lecture.tree.refresh();
-      }
-    }),
-  );
+  registerDemos(services, llm, { builtin: lessons.builtinProvider, content: lecture.content, sandbox });
   progress.start();
   // After activation returns, off the start-up path: folders of runs whose host died.
   const cleanup = setTimeout(() => {

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Config } from './config';
+import type { LanguageService } from './language';
 import type { Log } from './log';
 
 /** What the progress store records; capabilities report through it, views and the walkthrough read it. */
@@ -20,6 +21,8 @@ export interface ProgressReporter {
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly config: Config;
+  /** The display language and its change event (views re-render on it). */
+  readonly language: LanguageService;
   readonly log: Log;
   readonly progress: ProgressReporter;
   /** Absolute path of the extension's compiled content (dist/content). */

@@ -6,7 +6,7 @@ import { language, t, type Lang } from '../core/l10n';
 import type { Services } from '../core/services';
 import type { LectureContent } from '../lecture/lectureContent';
 import type { ChatProvider, ChatRequest, ChatResult, LlmService, ProviderId, StreamEvent } from '../llm/types';
-import type { ConnectionView, DemoListEntry, DemoView, SessionSnapshot } from '../webview/playgroundMessages';
+import type { ConnectionView, DemoListEntry, DemoView, SessionSnapshot } from './playgroundMessages';
 import { createCodeExecutor, type ProgramSandbox } from './codeSandbox';
 import { runDemo, type DemoRunnerDeps, type DemoUpdate, type RunDemoOptions } from './demoRunner';
 import type { CodeLanguage, DemoCatalog, DemoDefinition, DemoResult } from './demoTypes';

@@ -1,8 +1,8 @@
-/** Messages between the playground panel and its webview (both sides import this file). */
+/** Messages between the playground panel and its page (both sides import this file). */
 import type { Lang } from '../core/l10n';
-import type { DemoUpdate, PlannedRun } from '../demos/demoRunner';
-import type { CodeExecution, CodeLanguage, DemoDefinition, DemoErrorInfo, DemoResult, DemoRunCode, DemoRunResult, VoteResult } from '../demos/demoTypes';
-import type { Exemplar, PromptParts } from '../demos/promptTemplate';
+import type { DemoUpdate, PlannedRun } from './demoRunner';
+import type { CodeExecution, CodeLanguage, DemoDefinition, DemoErrorInfo, DemoResult, DemoRunCode, DemoRunResult, VoteResult } from './demoTypes';
+import type { Exemplar, PromptParts } from './promptTemplate';
 import type { TokenLogprob } from '../llm/types';
 
 /** One entry of the demo picker. */

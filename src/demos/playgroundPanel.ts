@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
 import { Config } from '../core/config';
-import { Disposable } from '../core/disposable';
 import { language, t } from '../core/l10n';
-import { stringsFor } from '../core/language';
 import type { Services } from '../core/services';
-import { buildWebviewHtml } from '../webview/html';
-import { parseFromPlaygroundWebview, type DemoView, type FromPlaygroundWebview, type SessionSnapshot, type ToPlaygroundWebview } from '../webview/playgroundMessages';
+import { PanelHost, type PanelPage, type PanelProvider } from '../webview/panelHost';
+import type { WebviewHost } from '../webview/webviewHost';
 import type { DemoController, SessionListener } from './demoController';
 import type { DemoUpdate } from './demoRunner';
 import type { DemoResult } from './demoTypes';
+import { parseFromPlaygroundWebview, type ConnectionView, type DemoView, type FromPlaygroundWebview, type SessionSnapshot, type ToPlaygroundWebview } from './playgroundMessages';
 import { historyView, sessionFromResult, UpdateBatcher, withEdits } from './playgroundSession';
 
 export const PLAYGROUND_VIEW_TYPE = 'llmLab.playground';
+
+const PAGE: PanelPage<FromPlaygroundWebview> = {
+  viewType: PLAYGROUND_VIEW_TYPE,
+  script: 'playground',
+  styles: ['base.css', 'playground.css'],
+  title: () => t('LLM Lab: Playground'),
+  parse: parseFromPlaygroundWebview,
+};
 
 interface PanelState {
   demoId?: string;
@@ -19,115 +26,80 @@ interface PanelState {
 
 /**
  * The one playground panel: the demo's prompt anatomy, runs streaming side by side, history. Runner
- * updates are batched (every 30 ms) into few messages; a page that reloads gets the whole session so far.
+ * updates are batched (every 30 ms) into few messages; a page that (re)loads gets the whole session so far
+ * in its init, so updates are only sent to a page that is listening (postState).
  */
-export class PlaygroundPanel extends Disposable implements SessionListener {
-  private static current: PlaygroundPanel | undefined;
+export class PlaygroundPanel implements PanelProvider<ToPlaygroundWebview, FromPlaygroundWebview>, SessionListener {
   private demo: DemoView | undefined;
   private session: SessionSnapshot | undefined;
-  private ready = false;
+  /** The last connection state found (a page that reloads shows it until it is checked again). */
+  private connection: ConnectionView = { state: 'checking' };
   private readonly batcher: UpdateBatcher;
+  private readonly owned: vscode.Disposable[] = [];
 
-  /** `beside`: next to the editor the run came from (selection commands, prompt files). */
-  static show(services: Services, controller: DemoController, demo?: DemoView, beside = false): PlaygroundPanel {
-    if (PlaygroundPanel.current) {
-      const panel = PlaygroundPanel.current;
-      panel.panel.reveal(undefined, true);
-      if (demo) panel.showDemo(demo);
-      return panel;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      PLAYGROUND_VIEW_TYPE,
-      t('LLM Lab: Playground'),
-      beside ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      PlaygroundPanel.options(services),
-    );
-    PlaygroundPanel.current = new PlaygroundPanel(panel, services, controller, demo);
-    return PlaygroundPanel.current;
-  }
-
-  static revive(panel: vscode.WebviewPanel, services: Services, controller: DemoController, state: unknown): void {
-    panel.webview.options = PlaygroundPanel.options(services);
+  constructor(
+    private readonly page: WebviewHost<ToPlaygroundWebview, FromPlaygroundWebview>,
+    private readonly controller: DemoController,
+    state: unknown,
+  ) {
     const s = (typeof state === 'object' && state !== null ? state : {}) as PanelState;
     const def = typeof s.demoId === 'string' ? controller.definition(s.demoId) : undefined;
-    PlaygroundPanel.current?.dispose();
-    PlaygroundPanel.current = new PlaygroundPanel(panel, services, controller, def ? controller.demoView(def) : undefined);
-  }
-
-  static get instance(): PlaygroundPanel | undefined {
-    return PlaygroundPanel.current;
-  }
-
-  /** The language changed: rebuild the page (catalog demos switch to the other language's text). */
-  static refresh(): void {
-    const panel = PlaygroundPanel.current;
-    if (!panel) return;
-    const id = panel.demo && !panel.demo.adhocLabel ? panel.demo.definition.id : undefined;
-    const def = id ? panel.controller.definition(id) : undefined;
-    if (def) panel.demo = panel.controller.demoView(def);
-    panel.render();
-  }
-
-  private static options(services: Services): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    const root = services.context.extensionUri;
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'media'), vscode.Uri.joinPath(root, 'dist')],
-    };
-  }
-
-  private constructor(
-    readonly panel: vscode.WebviewPanel,
-    private readonly services: Services,
-    private readonly controller: DemoController,
-    demo: DemoView | undefined,
-  ) {
-    super();
-    this.demo = demo ?? this.defaultDemo();
+    this.demo = def ? controller.demoView(def) : this.defaultDemo();
     // Which PAL variant the page shows (Python if present): looked for while the page loads.
     void controller.codeLanguage();
     this.batcher = new UpdateBatcher((updates) => {
-      if (this.session) this.post({ type: 'updates', sessionId: this.session.id, updates });
+      if (this.session) page.postState({ type: 'updates', sessionId: this.session.id, updates });
     });
-    this.register({ dispose: () => this.batcher.dispose() });
-    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'images', 'activity-icon.svg');
-    this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
-    // A hidden panel loses its page (retainContextWhenHidden is off); it asks again with 'ready'.
-    this.register(panel.onDidChangeViewState(() => {
-      if (!panel.visible) this.ready = false;
-    }));
-    this.register(controller.onDidChangeHistory(() => this.post({ type: 'history', history: historyView(controller.history) })));
+    this.owned.push({ dispose: () => this.batcher.dispose() });
+    this.owned.push(controller.onDidChangeHistory(() => page.postState({ type: 'history', history: historyView(controller.history) })));
     // A model chosen from the page's buttons (or anywhere else) updates its connection badge.
     let recheck: ReturnType<typeof setTimeout> | undefined;
-    this.register({ dispose: () => clearTimeout(recheck) });
-    this.register(
+    this.owned.push({ dispose: () => clearTimeout(recheck) });
+    this.owned.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!['provider', 'baseUrl', 'model'].some((key) => Config.affects(event, key))) return;
         clearTimeout(recheck);
-        recheck = setTimeout(() => void this.controller.connection().then((connection) => this.post({ type: 'connection', connection })), 400);
+        recheck = setTimeout(() => void this.checkConnection(), 400);
       }),
     );
-    this.render();
   }
 
-  override dispose(): void {
-    if (PlaygroundPanel.current === this) PlaygroundPanel.current = undefined;
+  dispose(): void {
     // Closing the panel stops what it is running.
     const live = this.session && !this.session.done ? this.controller.session(this.session.id) : undefined;
     if (live) {
       live.listener = undefined;
       live.controller.abort();
     }
-    super.dispose();
-    this.panel.dispose();
+    for (const item of this.owned) item.dispose();
   }
 
   /** For tests: the session the panel shows. */
   get shownSession(): SessionSnapshot | undefined {
     return this.session;
+  }
+
+  async init(): Promise<ToPlaygroundWebview> {
+    const lang = language();
+    const codeLanguage = await this.controller.codeLanguage();
+    // The session snapshot has every update so far: those still batched would arrive twice.
+    this.batcher.dispose();
+    // A catalog demo in the current language (the page may be loading after a language change).
+    const id = this.demo && !this.demo.adhocLabel ? this.demo.definition.id : undefined;
+    const def = id ? this.controller.definition(id) : undefined;
+    if (def) this.demo = this.controller.demoView(def);
+    return {
+      type: 'init',
+      init: {
+        ...this.page.strings(),
+        demos: this.controller.demoList(lang),
+        demo: this.demo,
+        session: this.session,
+        history: historyView(this.controller.history),
+        connection: this.connection,
+        codeLanguage,
+      },
+    };
   }
 
   private defaultDemo(): DemoView | undefined {
@@ -136,9 +108,14 @@ export class PlaygroundPanel extends Disposable implements SessionListener {
     return def ? this.controller.demoView(def) : undefined;
   }
 
+  private async checkConnection(): Promise<void> {
+    this.connection = await this.controller.connection();
+    this.page.postState({ type: 'connection', connection: this.connection });
+  }
+
   showDemo(demo: DemoView): void {
     this.demo = demo;
-    this.post({ type: 'demo', demo });
+    this.page.postState({ type: 'demo', demo });
   }
 
   // ---- SessionListener: the live session this panel shows ----
@@ -148,7 +125,7 @@ export class PlaygroundPanel extends Disposable implements SessionListener {
       this.adopt(session);
       return;
     }
-    if (!this.ready) return;
+    if (!this.page.isReady) return;
     this.batcher.add(runIndex, update);
     if (update.type === 'end' || update.type === 'vote') this.batcher.flush();
   }
@@ -156,7 +133,7 @@ export class PlaygroundPanel extends Disposable implements SessionListener {
   finished(session: SessionSnapshot, result: DemoResult): void {
     if (this.session !== session) this.adopt(session);
     this.batcher.flush();
-    this.post({ type: 'finished', sessionId: session.id, result });
+    this.page.postState({ type: 'finished', sessionId: session.id, result });
   }
 
   /** Shows another session; a run still going in this panel is stopped first. */
@@ -171,71 +148,16 @@ export class PlaygroundPanel extends Disposable implements SessionListener {
     }
     this.batcher.dispose();
     this.session = session;
-    this.post({ type: 'session', session });
+    this.page.postState({ type: 'session', session });
   }
 
   // ---- page ----
 
-  private render(): void {
-    const webview = this.panel.webview;
-    const extUri = this.services.context.extensionUri;
-    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extUri, ...p)).toString();
-    this.ready = false;
-    this.panel.title = t('LLM Lab: Playground');
-    webview.html = buildWebviewHtml({
-      cspSource: webview.cspSource,
-      title: t('LLM Lab: Playground'),
-      lang: language(),
-      scriptUri: asUri('dist', 'webview', 'playground.js'),
-      styleUris: [asUri('media', 'css', 'base.css'), asUri('media', 'css', 'playground.css')],
-      initialData: { lang: language() },
-    });
-  }
-
-  private post(message: ToPlaygroundWebview): void {
-    if (!this.ready) return;
-    void this.panel.webview.postMessage(message).then(undefined, () => undefined);
-  }
-
-  private async onMessage(raw: unknown): Promise<void> {
-    const message = parseFromPlaygroundWebview(raw);
-    if (!message) {
-      this.services.log.warn(`playground: ignored an unknown or malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    try {
-      await this.handle(message);
-    } catch (error) {
-      this.services.log.error(error instanceof Error ? error : String(error));
-    }
-  }
-
-  private async sendInit(): Promise<void> {
-    const lang = language();
-    const codeLanguage = await this.controller.codeLanguage();
-    this.batcher.dispose();
-    this.ready = true;
-    void this.panel.webview.postMessage({
-      type: 'init',
-      init: {
-        lang,
-        strings: stringsFor(this.services.context.extensionPath, lang),
-        demos: this.controller.demoList(lang),
-        demo: this.demo,
-        session: this.session,
-        history: historyView(this.controller.history),
-        connection: { state: 'checking' },
-        codeLanguage,
-      },
-    } satisfies ToPlaygroundWebview);
-    const connection = await this.controller.connection();
-    this.post({ type: 'connection', connection });
-  }
-
-  private async handle(message: FromPlaygroundWebview): Promise<void> {
+  async onMessage(message: FromPlaygroundWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
-        await this.sendInit();
+        // Its init said 'checking' (or what was found before): look again.
+        await this.checkConnection();
         break;
       case 'selectDemo': {
         const def = this.controller.definition(message.id);
@@ -252,9 +174,7 @@ export class PlaygroundPanel extends Disposable implements SessionListener {
           { title: this.demo?.adhocLabel ?? def.title, listener: this, recordProgress: !this.demo?.adhocLabel && def.id !== 'prompt-file' },
         );
         const result = await live.done;
-        if (result.error && ['noProvider', 'unreachable', 'auth', 'notFound'].includes(result.error.kind)) {
-          this.post({ type: 'connection', connection: await this.controller.connection() });
-        }
+        if (result.error && ['noProvider', 'unreachable', 'auth', 'notFound'].includes(result.error.kind)) await this.checkConnection();
         break;
       }
       case 'cancel':
@@ -285,4 +205,23 @@ export class PlaygroundPanel extends Disposable implements SessionListener {
         break;
     }
   }
+}
+
+export interface PlaygroundPanels {
+  readonly panels: PanelHost<ToPlaygroundWebview, FromPlaygroundWebview, PlaygroundPanel>;
+  /** Opens (or reveals) the playground at a demo; `beside`: next to the editor the run came from (selection commands, prompt files). */
+  show(demo?: DemoView, beside?: boolean): PlaygroundPanel;
+}
+
+export function createPlaygroundPanels(services: Services, controller: DemoController): PlaygroundPanels {
+  const panels = new PanelHost<ToPlaygroundWebview, FromPlaygroundWebview, PlaygroundPanel>(services, PAGE, (page, state) => new PlaygroundPanel(page, controller, state));
+  return {
+    panels,
+    show(demo, beside = false) {
+      // An open playground is revealed without taking the focus from where the command came from.
+      const { provider } = panels.current ? panels.show({ preserveFocus: true }) : panels.show({ beside });
+      if (demo) provider.showDemo(demo);
+      return provider;
+    },
+  };
 }

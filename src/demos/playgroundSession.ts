@@ -3,7 +3,7 @@
  * their page) can be handed everything so far, and the batching of runner updates into few messages.
  * Pure: no vscode, timers injected.
  */
-import type { SessionSnapshot, RunSnapshot, HistoryEntryView } from '../webview/playgroundMessages';
+import type { SessionSnapshot, RunSnapshot, HistoryEntryView } from './playgroundMessages';
 import type { DemoUpdate, PlannedRun } from './demoRunner';
 import type { DemoDefinition, DemoResult } from './demoTypes';
 import { withParts, type PromptParts } from './promptTemplate';

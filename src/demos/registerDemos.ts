@@ -1,25 +1,23 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
 import { registerCommands, type Command } from '../core/commands';
-import { Config } from '../core/config';
 import { language, t } from '../core/l10n';
 import type { Services } from '../core/services';
-import { LectureContent } from '../lecture/lectureContent';
-import { BuiltinProvider } from '../lessons/builtinProvider';
-import { createNgramSource } from '../lessons/ngramSource';
+import type { LectureContent } from '../lecture/lectureContent';
 import type { ChatProvider } from '../llm/types';
 import { DemoController, type DemoLlm } from './demoController';
 import { demoIdOf, parseRunDemoArg, promptFileText, SELECTION_LIMIT, selectionDefinition, selectionRun, type SelectionAction } from './demoCommandArgs';
 import { DemoTreeProvider } from './demoTree';
 import type { CodeLanguage, DemoResult } from './demoTypes';
 import type { ProgramSandbox } from './codeSandbox';
-import { PLAYGROUND_VIEW_TYPE, PlaygroundPanel } from './playgroundPanel';
+import { createPlaygroundPanels, type PlaygroundPanel } from './playgroundPanel';
 import { definitionFromPromptFile, hasErrors, parsePromptFile } from './promptFile';
 import { PromptFileSupport } from './promptFileSupport';
 
 export interface RegisterDemosOptions {
-  /** The built-in n-gram model (registerLessons' `builtinProvider`); made here on first use if absent. */
-  builtin?: ChatProvider;
+  /** The built-in n-gram model (registerLessons' `builtinProvider`). */
+  builtin: ChatProvider;
+  /** The compiled lecture (registerLecture's `content`, read once for both). */
+  content: LectureContent;
   /** The Program Sandbox view (registerSandbox). */
   sandbox: () => ProgramSandbox & { warm(language: CodeLanguage): Promise<void> };
 }
@@ -34,35 +32,17 @@ function invalid(demoId: string, message: string): DemoResult {
  */
 export function registerDemos(services: Services, llm: DemoLlm, options: RegisterDemosOptions): void {
   const { context } = services;
-  let builtin = options.builtin;
-  const builtinProvider = (): ChatProvider => {
-    builtin ??= new BuiltinProvider(
-      createNgramSource(async () => JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(join(services.contentDir, 'ngram.json')))))),
-      language,
-    );
-    return builtin;
-  };
-  const controller = new DemoController(services, llm, builtinProvider, new LectureContent(services.contentDir), options.sandbox);
+  const controller = new DemoController(services, llm, () => options.builtin, options.content, options.sandbox);
   const tree = new DemoTreeProvider(controller);
   const prompts = new PromptFileSupport((line) => services.log.warn(line));
+  const playground = createPlaygroundPanels(services, controller);
   context.subscriptions.push(
     controller,
     tree,
     prompts,
     vscode.window.registerTreeDataProvider('llmLab.demos', tree),
-    vscode.window.registerWebviewPanelSerializer(PLAYGROUND_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => PlaygroundPanel.revive(panel, services, controller, state),
-    }),
-    { dispose: () => PlaygroundPanel.instance?.dispose() },
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      // After extension.ts has applied the new language.
-      if (Config.affects(event, 'language')) {
-        setTimeout(() => {
-          PlaygroundPanel.refresh();
-          tree.refresh();
-        }, 0);
-      }
-    }),
+    playground.panels,
+    services.language.onDidChangeLanguage(() => tree.refresh()),
   );
 
   const pickDemo = async (placeHolder: string): Promise<string | undefined> => {
@@ -81,7 +61,7 @@ export function registerDemos(services: Services, llm: DemoLlm, options: Registe
   };
 
   const showPanel = (def: Parameters<DemoController['demoView']>[0], adhocLabel?: string): PlaygroundPanel =>
-    PlaygroundPanel.show(services, controller, controller.demoView(def, adhocLabel), adhocLabel !== undefined);
+    playground.show(controller.demoView(def, adhocLabel), adhocLabel !== undefined);
 
   const runDemoCommand = async (arg?: unknown): Promise<DemoResult | undefined> => {
     const parsed = parseRunDemoArg(arg);
@@ -213,7 +193,7 @@ export function registerDemos(services: Services, llm: DemoLlm, options: Registe
       run: (arg?: unknown) => {
         const id = demoIdOf(arg);
         const def = id ? controller.definition(id) : undefined;
-        PlaygroundPanel.show(services, controller, def ? controller.demoView(def) : undefined);
+        playground.show(def ? controller.demoView(def) : undefined);
         return true;
       },
     },

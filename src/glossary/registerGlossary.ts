@@ -1,7 +1,5 @@
-import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { registerCommands } from '../core/commands';
-import { Config } from '../core/config';
 import type { Services } from '../core/services';
 import { GlossaryDecorations } from './glossaryDecorations';
 import { GlossaryHoverRegistration } from './glossaryHoverProvider';
@@ -23,10 +21,7 @@ export function registerGlossary(services: Services): void {
     new GlossaryHoverRegistration(services, store, regions),
     new GlossaryDecorations(services, store, regions),
     tree,
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      // After extension.ts has applied the new language (same event, registered later).
-      if (Config.affects(event, 'language')) setTimeout(() => tree.refresh(), 0);
-    }),
+    services.language.onDidChangeLanguage(() => tree.refresh()),
   );
   registerCommands(context, [lookUpTermCommand(store, log), ...glossaryGroupingCommands(tree)]);
 }

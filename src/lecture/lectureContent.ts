@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Lang } from '../core/l10n';
 import type { CompiledLecture } from './lectureTypes';
 import type { Question } from './questions';
-import type { TermView } from '../webview/lectureMessages';
+import type { TermView } from './lectureMessages';
 
 interface GlossaryLangEntry {
   term: string;

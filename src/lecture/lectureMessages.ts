@@ -1,5 +1,7 @@
-/** Messages between the lecture panel and its webview (both sides import this file). */
+/** Messages between the lecture panel and its page (both sides import this file). */
 import type { Lang } from '../core/l10n';
+import type { WidgetResponse } from '../lessons/widgetProtocol';
+import { isRequestEnvelope, type RequestEnvelope, type ResponseEnvelope } from '../webview/protocol';
 
 export interface TocEntry {
   id: string;
@@ -62,7 +64,10 @@ export interface LectureInit {
   parts: { id: string; title: string }[];
   toc: TocEntry[];
   sectionId: string;
+  /** The section to show (sectionId), at scrollTop or at anchor. */
+  section?: SectionPayload;
   scrollTop?: number;
+  anchor?: string;
   progress: ProgressView;
   mediaBase: string;
   /** Milliseconds a section must be on screen to count as read. */
@@ -75,7 +80,8 @@ export type ToLectureWebview =
   | { type: 'searchResults'; requestId: number; query: string; hits: SearchHit[] }
   | { type: 'checkResult'; questionId: string; correct: boolean; explanation: string; answer: unknown }
   | { type: 'progress'; progress: ProgressView }
-  | { type: 'widgetResponse'; requestId: number; ok: boolean; data?: unknown; error?: string };
+  /** The answer to a widget's request (src/lessons/widgetProtocol.ts). */
+  | ResponseEnvelope<WidgetResponse>;
 
 export type FromLectureWebview =
   | { type: 'ready' }
@@ -86,14 +92,15 @@ export type FromLectureWebview =
   | { type: 'openExternal'; url: string }
   | { type: 'runCommand'; command: string; args?: unknown }
   | { type: 'answer'; questionId: string; answer: unknown }
-  | { type: 'widgetRequest'; requestId: number; payload: unknown }
+  /** A widget's request; its payload is checked by the widget handler. */
+  | RequestEnvelope
   | { type: 'widgetUsed'; id: string }
   | { type: 'setLanguage'; lang: Lang }
   | { type: 'state'; sectionId: string; scrollTop: number };
 
 const FROM_TYPES = new Set([
   'ready', 'showSection', 'sectionRead', 'search', 'runDemo', 'openExternal', 'runCommand', 'answer',
-  'widgetRequest', 'widgetUsed', 'setLanguage', 'state',
+  'request', 'widgetUsed', 'setLanguage', 'state',
 ]);
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length < 10000;
@@ -121,8 +128,8 @@ export function parseFromLectureWebview(raw: unknown): FromLectureWebview | unde
       return str(m.command) && /^llmLab\.[A-Za-z]+$/.test(m.command) ? { type: 'runCommand', command: m.command, args: m.args } : undefined;
     case 'answer':
       return str(m.questionId) ? { type: 'answer', questionId: m.questionId, answer: m.answer } : undefined;
-    case 'widgetRequest':
-      return num(m.requestId) ? { type: 'widgetRequest', requestId: m.requestId, payload: m.payload } : undefined;
+    case 'request':
+      return isRequestEnvelope(m) ? { type: 'request', requestId: m.requestId, payload: m.payload } : undefined;
     case 'widgetUsed':
       return str(m.id) ? { type: 'widgetUsed', id: m.id } : undefined;
     case 'setLanguage':

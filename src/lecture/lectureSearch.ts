@@ -1,6 +1,6 @@
 import type { Lang } from '../core/l10n';
 import type { CompiledLecture } from './lectureTypes';
-import type { SearchHit } from '../webview/lectureMessages';
+import type { SearchHit } from './lectureMessages';
 
 const normalize = (s: string): string => s.normalize('NFKC').toLowerCase();
 

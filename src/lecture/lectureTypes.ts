@@ -50,7 +50,8 @@ export const SECTION_IDS = [
 
 export const PART_IDS = ['part-background', 'part-gpt-series', 'part-instructgpt-chatgpt', 'part-gpt4-future'] as const;
 
-export const WIDGET_IDS = ['tokenizer', 'attention', 'ranking-loss', 'ppo', 'scaling', 'next-token', 'temperature'] as const;
+/** The widgets a section may embed: the lessons capability owns the list. */
+export { WIDGET_IDS } from '../lessons/widgetProtocol';
 
 export const DEMO_IDS = [
   'zero-shot', 'one-shot-translation', 'few-shot-sentiment', 'tldr-summary', 'commonsense-probes', 'cot-vs-standard',

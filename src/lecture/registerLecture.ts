@@ -5,27 +5,29 @@ import { language, t } from '../core/l10n';
 import { resumeSection } from '../core/progressModel';
 import type { ProgressStore } from '../core/progressStore';
 import type { Services } from '../core/services';
+import type { WidgetRequestHandler } from '../lessons/widgetRequestHandler';
 import { LectureContent } from './lectureContent';
-import { LECTURE_VIEW_TYPE, LecturePanel } from './lecturePanel';
+import { createLecturePanels } from './lecturePanel';
 import { LectureTreeProvider } from './lectureTree';
 import { progressReport } from './progressReport';
 
 export interface LectureCapability {
+  /** The compiled lecture, read once: shared with the demos (their lecture links and texts). */
   content: LectureContent;
   tree: LectureTreeProvider;
 }
 
-export function registerLecture(services: Services, progress: ProgressStore): LectureCapability {
+/** `widgets` answers the lecture's widgets (registerLessons' widgetHandler). */
+export function registerLecture(services: Services, progress: ProgressStore, widgets: WidgetRequestHandler): LectureCapability {
   const content = new LectureContent(services.contentDir);
   const tree = new LectureTreeProvider(content, progress);
+  const lecture = createLecturePanels({ services, content, progress, widgets });
   const { context } = services;
   context.subscriptions.push(
     vscode.window.registerTreeDataProvider('llmLab.lecture', tree),
-    vscode.window.registerWebviewPanelSerializer(LECTURE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => LecturePanel.revive(panel, services, content, progress, state),
-    }),
+    lecture.panels,
     progress.onDidChange(() => tree.refresh()),
-    { dispose: () => LecturePanel.instance?.dispose() },
+    services.language.onDidChangeLanguage(() => tree.refresh()),
   );
 
   const commands: Command[] = [
@@ -33,15 +35,14 @@ export function registerLecture(services: Services, progress: ProgressStore): Le
       id: 'llmLab.openLecture',
       run: (sectionId?: unknown) => {
         const id = typeof sectionId === 'string' ? sectionId : undefined;
-        LecturePanel.show(services, content, progress, id);
-        return LecturePanel.instance?.sectionId;
+        return lecture.show(id).sectionId;
       },
     },
     {
       id: 'llmLab.resumeLecture',
       run: () => {
         const id = resumeSection(progress.current, content.lecture(language()).sections);
-        LecturePanel.show(services, content, progress, id);
+        lecture.show(id);
         return id;
       },
     },

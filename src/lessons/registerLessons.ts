@@ -3,19 +3,18 @@ import { join } from 'node:path';
 import { registerCommands } from '../core/commands';
 import { language } from '../core/l10n';
 import type { Services } from '../core/services';
-import type { WidgetResponse } from '../webview/widgetMessages';
 import { BuiltinProvider } from './builtinProvider';
 import { createNgramSource, type NgramSource } from './ngramSource';
 import { tokenizeCommand } from './tokenizeCommand';
 import { TokenizerClient } from './tokenizerClient';
-import { TOKENIZER_VIEW_TYPE, TokenizerPanel } from './tokenizerPanel';
-import { createWidgetRequestHandler, type WidgetRequestDeps } from './widgetRequestHandler';
+import { createTokenizerPanels } from './tokenizerPanel';
+import { createWidgetRequestHandler, type WidgetRequestDeps, type WidgetRequestHandler } from './widgetRequestHandler';
 
 export interface LessonsCapability {
   /** The built-in n-gram model as a ChatProvider (id 'builtin'), for runDemo's provider 'builtin' and fallbacks. */
   builtinProvider: BuiltinProvider;
-  /** Answers widget requests from any webview (set LecturePanel.widgetHandler to it). */
-  widgetHandler: (payload: unknown) => Promise<WidgetResponse>;
+  /** Answers widget requests from any page that shows widgets (the lecture's, the tokenizer's). */
+  widgetHandler: WidgetRequestHandler;
   ngram: NgramSource;
 }
 
@@ -28,12 +27,9 @@ export function registerLessons(services: Services): LessonsCapability {
   const deps: WidgetRequestDeps = { ngram: (lang) => ngram.model(lang), tokenize: (text, encoding) => tokenizer.tokenize(text, encoding) };
   const builtinProvider = new BuiltinProvider(ngram, language);
 
-  services.context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(TOKENIZER_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => TokenizerPanel.revive(panel, services, deps),
-    }),
-    { dispose: () => TokenizerPanel.instance?.dispose() },
-  );
-  registerCommands(services.context, [tokenizeCommand(services, deps)]);
-  return { builtinProvider, widgetHandler: createWidgetRequestHandler(deps), ngram };
+  const widgetHandler = createWidgetRequestHandler(deps);
+  const tokenizerPanel = createTokenizerPanels(services, widgetHandler);
+  services.context.subscriptions.push(tokenizerPanel.panels);
+  registerCommands(services.context, [tokenizeCommand(services, deps, tokenizerPanel.show)]);
+  return { builtinProvider, widgetHandler, ngram };
 }

@@ -4,11 +4,11 @@ import { t } from '../core/l10n';
 import type { Services } from '../core/services';
 import { MAX_COMMAND_TEXT, parseTokenizeArgs } from './tokenizeArgs';
 import { tokenize, type TokenizeResult } from './tokenizer';
-import { DEFAULT_ENCODING } from './tokenizerInfo';
-import { TokenizerPanel } from './tokenizerPanel';
+import { DEFAULT_ENCODING, type EncodingName } from './tokenizerInfo';
 import type { WidgetRequestDeps } from './widgetRequestHandler';
 
-export function tokenizeCommand(services: Services, deps: WidgetRequestDeps): Command {
+/** `show` opens the tokenizer panel with the text (createTokenizerPanels). */
+export function tokenizeCommand(services: Services, deps: WidgetRequestDeps, show: (text: string, encoding: EncodingName) => void): Command {
   return {
     id: 'llmLab.tokenize',
     run: async (arg?: unknown): Promise<TokenizeResult | undefined> => {
@@ -30,7 +30,7 @@ export function tokenizeCommand(services: Services, deps: WidgetRequestDeps): Co
       const run = (): Promise<TokenizeResult> => (deps.tokenize ?? tokenize)(text, encoding);
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: t('Splitting {0} characters into tokens…', text.length) }, run);
       services.log.info(`tokenize: ${result.count} ${encoding} tokens for ${text.length} characters`);
-      if (args.showUi) TokenizerPanel.show(services, deps, text, encoding);
+      if (args.showUi) show(text, encoding);
       return result;
     },
   };

@@ -4,9 +4,7 @@
  * Pure: the n-gram models are handed in, so tests and the bench need no VS Code.
  */
 import type { Lang } from '../core/l10n';
-import type {
-  WidgetRequest, WidgetRequestEnvelope, WidgetResponse, WidgetResponseEnvelope, WidgetResult,
-} from '../webview/widgetMessages';
+import type { WidgetRequest, WidgetResponse } from './widgetProtocol';
 import type { NgramModel } from './ngramModel';
 import { isEncodingName, tokenize, ENCODINGS, type EncodingName, type TokenizeResult } from './tokenizer';
 
@@ -27,6 +25,8 @@ export interface WidgetRequestDeps {
 }
 
 type Parsed = { ok: true; request: WidgetRequest } | { ok: false; error: string };
+
+export type WidgetResult = { ok: true; value: WidgetResponse } | { ok: false; error: string };
 
 const isLang = (v: unknown): v is Lang => v === 'en' || v === 'zh-cn';
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -127,16 +127,10 @@ export async function handleWidgetRequest(raw: unknown, deps: WidgetRequestDeps)
   }
 }
 
-/** For panels: answers a WidgetRequestEnvelope with the matching WidgetResponseEnvelope. */
-export async function handleWidgetEnvelope(envelope: WidgetRequestEnvelope, deps: WidgetRequestDeps): Promise<WidgetResponseEnvelope> {
-  const result = await handleWidgetRequest(envelope.payload, deps);
-  return result.ok
-    ? { type: 'widgetResponse', requestId: envelope.requestId, ok: true, data: result.value }
-    : { type: 'widgetResponse', requestId: envelope.requestId, ok: false, error: result.error };
-}
+/** What answers widget requests for a page (through answerRequest): resolves with the response, rejects with the error text. */
+export type WidgetRequestHandler = (payload: unknown) => Promise<WidgetResponse>;
 
-/** The shape LecturePanel.widgetHandler takes: resolves with the response, rejects with the error text. */
-export function createWidgetRequestHandler(deps: WidgetRequestDeps): (payload: unknown) => Promise<WidgetResponse> {
+export function createWidgetRequestHandler(deps: WidgetRequestDeps): WidgetRequestHandler {
   return async (payload) => {
     const result = await handleWidgetRequest(payload, deps);
     if (!result.ok) throw new Error(result.error);

@@ -40,17 +40,20 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
   ) {
     super();
     this.register(vscode.window.registerWebviewViewProvider(SANDBOX_VIEW_ID, this, { webviewOptions: { retainContextWhenHidden: true } }));
+    this.register(services.language.onDidChangeLanguage(() => void this.host?.reinit()));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = webviewOptions(this.services);
-    const host = new WebviewHost<ToSandboxPage, FromSandboxPage>(view.webview, this.services, {
+    const host: WebviewHost<ToSandboxPage, FromSandboxPage> = new WebviewHost<ToSandboxPage, FromSandboxPage>(view.webview, this.services, {
       script: 'sandbox',
       styles: ['base.css', 'sandbox.css'],
       title: () => t('Program Sandbox'),
       csp: sandboxCsp,
       parse: parseFromSandboxPage,
+      // On every load (also after "Developer: Reload Webviews"), before anything queued; again on a language change.
+      init: () => ({ type: 'init', ...host.strings(), limits: this.limits }),
     });
     this.host = host;
     host.onMessage((message) => void this.onMessage(message));
@@ -70,11 +73,6 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
     const waiting = this.resolved;
     this.resolved = [];
     waiting.forEach((wake) => wake());
-  }
-
-  /** Re-labels the page in the current language (it keeps its runs: the labels are re-rendered in place). */
-  refreshLanguage(): void {
-    if (this.host) this.host.post({ type: 'init', ...this.host.strings(), limits: this.limits });
   }
 
   /** Shows the view (opening the bottom panel if needed) and waits until its page listens. */
@@ -154,8 +152,7 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
   private async onMessage(message: FromSandboxPage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        // A page that reloaded (e.g. "Developer: Reload Webviews") starts from scratch: labels and limits again.
-        if (this.host) this.host.post({ type: 'init', ...this.host.strings(), limits: this.limits });
+        // Its init (labels and limits) went out first: see the host's spec above.
         return;
       case 'log':
         this.services.log.info(`sandbox: ${message.text}`);

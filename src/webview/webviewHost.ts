@@ -1,28 +1,34 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../core/disposable';
-import { language } from '../core/l10n';
+import { language, type Lang } from '../core/l10n';
 import { stringsFor } from '../core/language';
 import type { Services } from '../core/services';
 import { buildWebviewHtml, createNonce } from './html';
+import { PageChannel } from './pageChannel';
 
 /**
  * The one host for LLM Lab's webviews (panels and views alike): options, the HTML shell with its CSP,
  * the ready handshake with a queue (messages posted before the page is listening are delivered once it
- * says `ready`, never dropped), typed post and parse. A capability describes its page in a `PageSpec`
- * and owns its message protocol; it does not build HTML or track readiness itself.
+ * says `ready`, never dropped; or, for state the page's init carries, dropped: postState), typed post and
+ * parse, and the page's init sent on every load. A capability describes its page in a `PageSpec` and owns
+ * its message protocol; it does not build HTML or track readiness itself. Editor panels add PanelHost
+ * (panelHost.ts) on top: create/reveal/revive, icon, title, language.
  */
-export interface PageSpec<FromPage extends { type: string }> {
+export interface PageSpec<FromPage extends { type: string }, ToPage = never> {
   /** The page's bundle: dist/webview/<script>.js */
   script: string;
-  /** Style sheets under media/css/. */
+  /** Style sheets under media/css/ ('base.css'), or a path from the extension's root ('dist/content/figures.css'). */
   styles: string[];
   title: () => string;
   /** A page policy other than the panel default (built with the same nonce). */
   csp?: (cspSource: string, nonce: string) => string;
   /** Validates what the page posts; undefined = ignored. */
   parse: (raw: unknown) => FromPage | undefined;
-  /** Passed to the page as JSON in a data- attribute (never into a script). */
-  initialData?: () => unknown;
+  /**
+   * Everything the page needs to show itself, in the current language: posted each time the page says
+   * `ready` (first load, and again whenever the webview reloads it), before any queued message.
+   */
+  init?: () => ToPage | Promise<ToPage>;
 }
 
 /** Options every LLM Lab webview uses: scripts on, command links off, only media/ and dist/ readable. */
@@ -36,33 +42,40 @@ export function webviewOptions(services: Services): vscode.WebviewOptions {
 }
 
 export class WebviewHost<ToPage, FromPage extends { type: string }> extends Disposable {
-  private ready = false;
-  private queue: ToPage[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly channel: PageChannel<ToPage>;
   private readonly emitter = new vscode.EventEmitter<FromPage>();
-  /** Messages from the page, validated; `ready` is handled here and also passed on. */
+  /** Messages from the page, validated; `ready` is handled here (init, queue) and then passed on. */
   readonly onMessage = this.emitter.event;
 
   constructor(
     private readonly webview: vscode.Webview,
     private readonly services: Services,
-    private readonly spec: PageSpec<FromPage>,
+    private readonly spec: PageSpec<FromPage, ToPage>,
   ) {
     super();
+    this.channel = new PageChannel<ToPage>(
+      // A page closed meanwhile rejects; nothing is waiting for it.
+      (message) => void webview.postMessage(message).then(undefined, () => undefined),
+      spec.init,
+      (error) => services.log.error(`${spec.script} page: its init failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     this.register(this.emitter);
     this.register(
       webview.onDidReceiveMessage((raw: unknown) => {
         const message = spec.parse(raw);
-        if (!message) return;
-        if (message.type === 'ready') this.markReady();
-        this.emitter.fire(message);
+        if (!message) {
+          services.log.warn(`${spec.script} page: ignored an unknown or malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
+          return;
+        }
+        if (message.type !== 'ready') this.emitter.fire(message);
+        else void this.channel.pageReady().then((listening) => listening && this.emitter.fire(message));
       }),
     );
   }
 
   /** (Re)loads the page; messages posted until it says `ready` are queued. */
   render(): void {
-    this.ready = false;
+    this.channel.pageGone();
     const webview = this.webview;
     const lang = language();
     const extUri = this.services.context.extensionUri;
@@ -73,41 +86,53 @@ export class WebviewHost<ToPage, FromPage extends { type: string }> extends Disp
       title: this.spec.title(),
       lang,
       scriptUri: asUri('dist', 'webview', `${this.spec.script}.js`),
-      styleUris: this.spec.styles.map((s) => asUri('media', 'css', s)),
-      initialData: { lang, strings: stringsFor(this.services.context.extensionPath, lang), ...(this.spec.initialData?.() as object | undefined) },
+      styleUris: this.spec.styles.map((s) => (s.includes('/') ? asUri(...s.split('/')) : asUri('media', 'css', s))),
+      // Pages start from their init message (one way for all), not from data in the HTML.
+      initialData: null,
       nonce,
       csp: this.spec.csp?.(webview.cspSource, nonce),
     });
   }
 
-  /** Delivers now if the page is listening, else when it is. */
+  /** Delivers now if the page is listening, else when it is (after its init). */
   post(message: ToPage): void {
-    if (this.ready) void this.webview.postMessage(message);
-    else this.queue.push(message);
+    this.channel.post(message);
+  }
+
+  /**
+   * For a change the page's init already carries (a streamed update, new progress): sent to a listening
+   * page, dropped otherwise, since a page that loads later gets it in its init (queued, it would arrive twice).
+   */
+  postState(message: ToPage): void {
+    this.channel.postState(message);
+  }
+
+  /** The page is gone (a panel hidden without retainContextWhenHidden): queue until a page says `ready` again. */
+  pageGone(): void {
+    this.channel.pageGone();
+  }
+
+  /** Sends a listening page its init again (the language changed: the page re-labels itself in place). */
+  reinit(): Promise<void> {
+    return this.channel.reinit();
+  }
+
+  /** A URI the page may load (under media/ or dist/, see webviewOptions). */
+  resourceUri(...segments: string[]): string {
+    return this.webview.asWebviewUri(vscode.Uri.joinPath(this.services.context.extensionUri, ...segments)).toString();
   }
 
   get isReady(): boolean {
-    return this.ready;
+    return this.channel.isReady;
   }
 
   whenReady(): Promise<void> {
-    return this.ready ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+    return this.channel.whenReady();
   }
 
-  /** The page's strings in the current language (for a `language` message). */
-  strings(): { lang: string; strings: Record<string, string> } {
+  /** The page's language and strings (for its init). */
+  strings(): { lang: Lang; strings: Record<string, string> } {
     const lang = language();
     return { lang, strings: stringsFor(this.services.context.extensionPath, lang) };
   }
-
-  private markReady(): void {
-    this.ready = true;
-    const queued = this.queue;
-    this.queue = [];
-    for (const message of queued) void this.webview.postMessage(message);
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
-  }
 }
-

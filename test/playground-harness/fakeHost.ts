@@ -5,7 +5,7 @@ import { runDemo } from '../../src/demos/demoRunner';
 import type { DemoCatalog, DemoResult } from '../../src/demos/demoTypes';
 import { addToHistory, applyUpdate, finishSession, historyView, newSession, sessionFromResult, UpdateBatcher, type HistoryEntry } from '../../src/demos/playgroundSession';
 import type { ChatProvider, ChatRequest, StreamEvent } from '../../src/llm/types';
-import type { DemoListEntry, FromPlaygroundWebview, SessionSnapshot, ToPlaygroundWebview } from '../../src/webview/playgroundMessages';
+import type { DemoListEntry, FromPlaygroundWebview, SessionSnapshot, ToPlaygroundWebview } from '../../src/demos/playgroundMessages';
 
 declare const harnessData: { catalog: DemoCatalog; zh: Record<string, string>; parts: { id: string; title: Record<Lang, string>; sections: string[] }[] };
 

@@ -4,7 +4,7 @@ import { setLanguage, t, type Lang } from '../../src/core/l10n';
 import { loadNgramModels, type CompactModel } from '../../src/lessons/ngramModel';
 import { handleWidgetRequest } from '../../src/lessons/widgetRequestHandler';
 import { mountWidget, type WidgetId } from '../../src/webview-ui/widgets/index';
-import { WIDGET_IDS } from '../../src/webview/widgetMessages';
+import { WIDGET_IDS } from '../../src/lessons/widgetProtocol';
 
 // Written by build.mjs into dist/data.js (a plain script loaded before this bundle).
 const { model, zh } = (window as unknown as { harnessData: { model: CompactModel; zh: Record<string, string> } }).harnessData;
@@ -30,10 +30,10 @@ for (const id of ids) {
   mountWidget(host, id, {
     lang,
     t,
-    request: async <R>(payload: unknown) => {
+    request: async (payload) => {
       const result = await handleWidgetRequest(payload, { ngram: async (l) => models[l] });
       if (!result.ok) throw new Error(result.error);
-      return result.value as R;
+      return result.value;
     },
     getState: () => store.get(id),
     setState: (value) => {

@@ -1,7 +1,9 @@
 import { setLanguage, t } from '../../core/l10n';
 import type {
   FromLectureWebview, LectureInit, ProgressView, QuestionView, SearchHit, SectionPayload, TermView, ToLectureWebview,
-} from '../../webview/lectureMessages';
+} from '../../lecture/lectureMessages';
+import type { WidgetRequests } from '../../lessons/widgetProtocol';
+import { createRequester } from '../../webview/protocol';
 import { el, vscodeApi } from '../shared/vscodeApi';
 import { mountWidget } from '../widgets/index';
 import { markTerms } from './termMarker';
@@ -21,8 +23,7 @@ let current: SectionPayload | undefined;
 let progress: ProgressView | undefined;
 let readTimer: number | undefined;
 let searchRequest = 0;
-let widgetRequest = 0;
-const pendingWidgets = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+const widgets = createRequester<WidgetRequests>((envelope) => post(envelope));
 const openedAt = performance.now();
 
 // ---------- layout ----------
@@ -243,12 +244,7 @@ function mountWidgets(root: HTMLElement): void {
       mountWidget(host, id as never, {
         lang: init!.lang,
         t,
-        request: <R>(payload: unknown) =>
-          new Promise<R>((resolve, reject) => {
-            const requestId = ++widgetRequest;
-            pendingWidgets.set(requestId, { resolve: resolve as (v: unknown) => void, reject });
-            post({ type: 'widgetRequest', requestId, payload });
-          }),
+        request: (payload) => widgets.request(payload),
         getState: () => saved[key],
         setState: (value: unknown) => {
           const state = vscode.getState() ?? {};
@@ -420,14 +416,17 @@ document.addEventListener('visibilitychange', () => {
 window.addEventListener('message', (event: MessageEvent<ToLectureWebview>) => {
   const message = event.data;
   if (!message || typeof message !== 'object') return;
+  if (widgets.handleMessage(message)) return;
   switch (message.type) {
     case 'init':
+      // On load, and again (same page) when the language changes.
       init = message.init;
       progress = message.init.progress;
       setLanguage(init.lang, init.strings);
       document.documentElement.lang = init.lang;
       buildChrome();
       renderToc();
+      if (init.section) renderSection(init.section, init.scrollTop, init.anchor);
       break;
     case 'section':
       renderSection(message.section, message.scrollTop, message.anchor);
@@ -452,14 +451,6 @@ window.addEventListener('message', (event: MessageEvent<ToLectureWebview>) => {
       progress = message.progress;
       renderToc();
       break;
-    case 'widgetResponse': {
-      const pending = pendingWidgets.get(message.requestId);
-      if (!pending) return;
-      pendingWidgets.delete(message.requestId);
-      if (message.ok) pending.resolve(message.data);
-      else pending.reject(new Error(message.error ?? 'error'));
-      break;
-    }
     default:
       // Unknown messages are ignored.
       break;

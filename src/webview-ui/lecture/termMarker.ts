@@ -1,4 +1,4 @@
-import type { TermView } from '../../webview/lectureMessages';
+import type { TermView } from '../../lecture/lectureMessages';
 
 const SKIP = new Set(['CODE', 'PRE', 'A', 'BUTTON', 'MATH', 'SVG', 'H1', 'H2', 'H3', 'FIGCAPTION', 'INPUT', 'LABEL', 'TEXTAREA']);
 const isAcronym = (alias: string): boolean => /[A-Z]/.test(alias) && alias === alias.toUpperCase() || /^[A-Z][a-z]*[A-Z]/.test(alias);

@@ -3,7 +3,7 @@ import type { DemoRun } from '../../demos/demoTypes';
 import type { PromptParts } from '../../demos/promptTemplate';
 import type {
   ConnectionView, DemoView, FromPlaygroundWebview, HistoryEntryView, PlaygroundInit, SessionSnapshot, ToPlaygroundWebview,
-} from '../../webview/playgroundMessages';
+} from '../../demos/playgroundMessages';
 import { el, vscodeApi } from '../shared/vscodeApi';
 import { editedMessages, partKinds, renderAnatomy, renderLegend, renderMessages } from './anatomy';
 import { parseInline } from './incrementalMarkdown';

@@ -3,7 +3,7 @@ import { t } from '../../core/l10n';
 import type { DemoUpdate, PlannedRun } from '../../demos/demoRunner';
 import type { CodeExecution, DemoResult, DemoRunCode, DemoRunResult, VoteResult } from '../../demos/demoTypes';
 import type { TokenLogprob } from '../../llm/types';
-import type { RunSnapshot, SessionSnapshot } from '../../webview/playgroundMessages';
+import type { RunSnapshot, SessionSnapshot } from '../../demos/playgroundMessages';
 import { el } from '../shared/vscodeApi';
 import { MarkdownView, type MdDocument, type MdElement } from './markdownView';
 

@@ -27,8 +27,3 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const child of children) node.append(child);
   return node;
 }
-
-export function initialData<T>(): T {
-  const raw = document.getElementById('app')?.dataset.initial ?? 'null';
-  return JSON.parse(raw) as T;
-}

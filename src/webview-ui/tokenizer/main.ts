@@ -1,29 +1,30 @@
-// The tokenizer panel's webview: one tokenizer widget, fed by llmLab.tokenize.
-import { setLanguage, t } from '../../core/l10n';
-import type { FromTokenizerWebview, ToTokenizerWebview, TokenizerInit } from '../../webview/tokenizerMessages';
-import { createWidgetRequester } from '../../webview/widgetMessages';
-import { initialData, vscodeApi } from '../shared/vscodeApi';
+// The tokenizer panel's page: one tokenizer widget, fed by llmLab.tokenize.
+import { setLanguage, t, type Lang } from '../../core/l10n';
+import type { FromTokenizerPage, ToTokenizerPage, TokenizerInit } from '../../lessons/tokenizerMessages';
+import type { WidgetRequests } from '../../lessons/widgetProtocol';
+import { createRequester } from '../../webview/protocol';
+import { vscodeApi } from '../shared/vscodeApi';
 import { mountTokenizer } from '../widgets/tokenizer';
 
 interface SavedState {
   widget?: unknown;
 }
 
-const vscode = vscodeApi<SavedState>();
-const post = (message: FromTokenizerWebview): void => vscode.postMessage(message);
-const init = initialData<TokenizerInit>();
-let lang = init.lang;
-setLanguage(lang, init.strings);
-document.documentElement.lang = lang;
+type Shown = { text: string; encoding: TokenizerInit['encoding'] };
 
-const requester = createWidgetRequester((envelope) => post(envelope));
+const vscode = vscodeApi<SavedState>();
+const post = (message: FromTokenizerPage): void => vscode.postMessage(message);
+const requester = createRequester<WidgetRequests>((envelope) => post(envelope));
 const app = document.getElementById('app')!;
 app.classList.add('tokenizer-panel');
 
-let lastInitial: { text: string; encoding: TokenizerInit['encoding'] } | undefined;
+let lang: Lang = 'en';
+let mounted = false;
+let lastShown: Shown | undefined;
 
-function mount(initial?: { text: string; encoding: TokenizerInit['encoding'] }): void {
-  lastInitial = initial;
+function mount(shown?: Shown): void {
+  mounted = true;
+  lastShown = shown;
   const host = document.createElement('div');
   host.dataset.widget = 'tokenizer';
   app.replaceChildren(host);
@@ -35,25 +36,30 @@ function mount(initial?: { text: string; encoding: TokenizerInit['encoding'] }):
       request: (payload) => requester.request(payload),
       getState: () => vscode.getState()?.widget,
       setState: (widget) => vscode.setState({ ...(vscode.getState() ?? {}), widget }),
-      onUsed: () => post({ type: 'widgetUsed', id: 'tokenizer' }),
+      onUsed: () => post({ type: 'widgetUsed' }),
     },
-    initial,
+    shown,
   );
 }
 
-window.addEventListener('message', (event: MessageEvent<ToTokenizerWebview>) => {
+function applyInit(init: TokenizerInit): void {
+  lang = init.lang;
+  setLanguage(lang, init.strings);
+  document.documentElement.lang = lang;
+  if (mounted) {
+    // The language changed: same text and encoding (the saved state if the reader changed them), new labels.
+    mount(vscode.getState()?.widget ? undefined : lastShown);
+    return;
+  }
+  // A restored page keeps what the reader typed; a new panel shows the text it was opened with.
+  mount(vscode.getState()?.widget || !init.text ? undefined : { text: init.text, encoding: init.encoding });
+}
+
+window.addEventListener('message', (event: MessageEvent<ToTokenizerPage>) => {
   const message = event.data;
   if (requester.handleMessage(message)) return;
-  if (message?.type === 'show') mount({ text: message.text, encoding: message.encoding });
-  if (message?.type === 'language') {
-    lang = message.lang;
-    setLanguage(lang, message.strings);
-    document.documentElement.lang = lang;
-    // Same text and encoding (the saved state if the reader changed them), new labels.
-    mount(vscode.getState()?.widget ? undefined : lastInitial);
-  }
+  if (message?.type === 'init') applyInit(message.init);
+  else if (message?.type === 'show') mount({ text: message.text, encoding: message.encoding });
 });
 
-// A restored panel keeps what the reader typed; a new one shows the text it was opened with.
-mount(vscode.getState()?.widget || !init.text ? undefined : { text: init.text, encoding: init.encoding });
 post({ type: 'ready' });

@@ -87,7 +87,7 @@ export function mountNextToken(host: HTMLElement, ctx: WidgetContext): void {
     const mine = ++sequence;
     list.setAttribute('aria-busy', 'true');
     try {
-      const result = await ctx.request<NextTokensResult>({ type: 'nextTokens', prefix: state.prefix, k: state.k, lang: state.model });
+      const result = await ctx.request({ type: 'nextTokens', prefix: state.prefix, k: state.k, lang: state.model });
       if (mine !== sequence) return;
       error.hidden = true;
       render(result);

@@ -98,10 +98,10 @@ export function mountTemperature(host: HTMLElement, ctx: WidgetContext): void {
     samples.setAttribute('aria-busy', 'true');
     try {
       const [base, shaped, ...runs] = await Promise.all([
-        ctx.request<NextTokensResult>({ type: 'nextTokens', prefix: state.prefix, k: 10, lang }),
-        ctx.request<NextTokensResult>({ type: 'nextTokens', prefix: state.prefix, k: 50, lang, ...decoding }),
+        ctx.request({ type: 'nextTokens', prefix: state.prefix, k: 10, lang }),
+        ctx.request({ type: 'nextTokens', prefix: state.prefix, k: 50, lang, ...decoding }),
         ...temps.map((temperature) =>
-          ctx.request<SampleResult>({ type: 'sample', prefix: state.prefix, lang, temperature, topK: state.topK, topP: state.topP, seed: state.seed, maxTokens: SAMPLE_TOKENS }),
+          ctx.request({ type: 'sample', prefix: state.prefix, lang, temperature, topK: state.topK, topP: state.topP, seed: state.seed, maxTokens: SAMPLE_TOKENS }),
         ),
       ]);
       if (mine !== sequence) return;

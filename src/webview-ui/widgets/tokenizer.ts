@@ -135,7 +135,7 @@ export function mountTokenizer(host: HTMLElement, ctx: WidgetContext, initial?: 
       if (mine === mainSequence) status.textContent = t('Loading the {0} vocabulary…', state.encoding);
     }, 250);
     try {
-      const result = await ctx.request<TokenizeResult>({ type: 'tokenize', text: state.text, encoding: state.encoding });
+      const result = await ctx.request({ type: 'tokenize', text: state.text, encoding: state.encoding });
       if (mine !== mainSequence) return;
       error.hidden = true;
       renderMain(result);
@@ -180,8 +180,8 @@ export function mountTokenizer(host: HTMLElement, ctx: WidgetContext, initial?: 
     try {
       const results = await Promise.all(
         ENCODINGS.flatMap((e) => [
-          ctx.request<TokenizeResult>({ type: 'tokenize', text: state.en, encoding: e }),
-          ctx.request<TokenizeResult>({ type: 'tokenize', text: state.zh, encoding: e }),
+          ctx.request({ type: 'tokenize', text: state.en, encoding: e }),
+          ctx.request({ type: 'tokenize', text: state.zh, encoding: e }),
         ]),
       );
       if (mine !== compareSequence) return;

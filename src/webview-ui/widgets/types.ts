@@ -1,7 +1,7 @@
 import type { Lang } from '../../core/l10n';
-import type { WidgetRequest } from '../../webview/widgetMessages';
+import type { WidgetRequestOf, WidgetRequestType, WidgetResponseOf } from '../../lessons/widgetProtocol';
 
-export type { WidgetId } from '../../webview/widgetMessages';
+export type { WidgetId } from '../../lessons/widgetProtocol';
 
 /** What the host panel gives each widget. */
 export interface WidgetContext {
@@ -9,7 +9,7 @@ export interface WidgetContext {
   /** core/l10n's t: English text in, the current language out, {0} placeholders filled from args. */
   t(text: string, ...args: unknown[]): string;
   /** Asks the extension (tokenizer, n-gram model); rejects with the handler's error message. */
-  request<R>(msg: WidgetRequest): Promise<R>;
+  request<K extends WidgetRequestType>(msg: WidgetRequestOf<K>): Promise<WidgetResponseOf<K>>;
   /** This widget's saved state in this section (undefined the first time). */
   getState(): unknown;
   setState(state: unknown): void;

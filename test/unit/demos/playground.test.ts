@@ -10,7 +10,7 @@ import {
 import { entryMarkdown, fenced, historyMarkdown } from '../../../src/demos/resultMarkdown';
 import { toMessages } from '../../../src/demos/promptTemplate';
 import type { ChatProvider, StreamEvent } from '../../../src/llm/types';
-import { parseFromPlaygroundWebview } from '../../../src/webview/playgroundMessages';
+import { parseFromPlaygroundWebview } from '../../../src/demos/playgroundMessages';
 
 const catalog = loadDemos(join(__dirname, '..', '..', '..', 'media'));
 

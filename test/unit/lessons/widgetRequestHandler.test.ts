@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { NgramModel, ngramTokens, trainLanguageModel } from '../../../src/lessons/ngramModel';
-import { createWidgetRequestHandler, handleWidgetEnvelope, handleWidgetRequest, parseWidgetRequest } from '../../../src/lessons/widgetRequestHandler';
-import { createWidgetRequester, type WidgetRequestEnvelope } from '../../../src/webview/widgetMessages';
+import type { WidgetRequest, WidgetRequests } from '../../../src/lessons/widgetProtocol';
+import { createWidgetRequestHandler, handleWidgetRequest, parseWidgetRequest } from '../../../src/lessons/widgetRequestHandler';
+import { answerRequest, createRequester, type RequestEnvelope } from '../../../src/webview/protocol';
 
 const model = new NgramModel(trainLanguageModel(['the cat sat on the mat.', 'the cat ate the fish.', 'the cat sat on the log.'].map(ngramTokens)));
 const deps = { ngram: async (lang: string) => (lang === 'en' ? model : undefined) };
@@ -60,16 +61,33 @@ describe('widget request handler', function () {
     assert.deepEqual(result, { ok: false, error: 'no built-in model for zh-cn' });
   });
 
-  it('webview requester ↔ envelope handler: the answer reaches the promise that asked', async () => {
-    const posted: WidgetRequestEnvelope[] = [];
-    const requester = createWidgetRequester((m) => posted.push(m));
-    const first = requester.request<{ count: number }>({ type: 'tokenize', text: 'hello world', encoding: 'cl100k_base' });
+  it('webview requester ↔ answerRequest: the answer reaches the promise that asked, typed by the request', async () => {
+    const posted: RequestEnvelope<WidgetRequest>[] = [];
+    const requester = createRequester<WidgetRequests>((m) => posted.push(m));
+    const handler = createWidgetRequestHandler(deps);
+    // The response type follows from `type`: `first` is a TokenizeResult, `second` a NextTokensResult.
+    const first = requester.request({ type: 'tokenize', text: 'hello world', encoding: 'cl100k_base' });
     const second = requester.request({ type: 'nextTokens', prefix: 'x', k: 1, lang: 'zh-cn' });
     assert.equal(posted.length, 2);
-    for (const envelope of [...posted].reverse()) requester.handleMessage(await handleWidgetEnvelope(envelope, deps));
-    assert.equal((await first).count, 2);
-    await assert.rejects(second, /no built-in model/);
+    for (const envelope of [...posted].reverse()) assert.equal(requester.handleMessage(await answerRequest(envelope, handler)), true);
+    const tokens: { id: number }[] = (await first).tokens;
+    assert.deepEqual(tokens.map((t) => t.id), [15339, 1917]);
+    await assert.rejects(second.then((r) => r.tokens), /no built-in model/);
     assert.equal(requester.handleMessage({ type: 'somethingElse' }), false);
+  });
+
+  it('requester: a request nobody answers is rejected after the timeout, and a late answer is ignored', async () => {
+    const posted: RequestEnvelope<WidgetRequest>[] = [];
+    const requester = createRequester<WidgetRequests>((m) => posted.push(m), 20);
+    const pending = requester.request({ type: 'sample', prefix: 'x', temperature: 1, topK: 0, topP: 1, seed: 1, lang: 'en' });
+    await assert.rejects(pending, /request "sample" timed out/);
+    assert.equal(requester.handleMessage({ type: 'response', requestId: posted[0].requestId, ok: true, data: {} }), true);
+  });
+
+  it('answerRequest: a missing handler and a throwing one answer with an error, never throw', async () => {
+    const envelope: RequestEnvelope = { type: 'request', requestId: 7, payload: {} };
+    assert.deepEqual(await answerRequest(envelope, undefined), { type: 'response', requestId: 7, ok: false, error: 'no handler for this request' });
+    assert.deepEqual(await answerRequest(envelope, async () => { throw new Error('boom'); }), { type: 'response', requestId: 7, ok: false, error: 'boom' });
   });
 
   it('lecture-panel handler shape: resolves the data, rejects with the error text', async () => {
