@@ -130,6 +130,23 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
     await this.send({ type: 'warm', language });
   }
 
+  /** How many interpreters of `language` the page has reported ready so far. */
+  readyCount(language: SandboxLanguage): Promise<number> {
+    return this.page.evaluate(
+      (lang) => (window as unknown as { __posted: Array<{ type: string; text?: string }> }).__posted.filter((m) => m.type === 'log' && m.text?.startsWith(`${lang} interpreter ready`)).length,
+      language,
+    );
+  }
+
+  /** Waits until the page reports more ready interpreters of `language` than `count` (a standby finished starting). */
+  async waitForReady(language: SandboxLanguage, count: number, timeoutMs = 180000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.readyCount(language)) <= count) {
+      if (Date.now() > deadline) throw new Error(`no ${language} interpreter became ready within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   send(message: unknown): Promise<void> {
     return this.page.evaluate((m) => window.postMessage(m, '*'), message);
   }
