@@ -207,7 +207,9 @@ class LlmServiceImpl extends Disposable implements LlmService {
       this.showStatusError(failure, undefined);
       return failedTest(failure, this.config.provider, this.config.baseUrl || undefined);
     }
-    const { result, error } = await testProvider(provider, this.config.provider === 'auto' && !this.config.baseUrl ? provider.defaultModel ?? '' : this.config.model, signal);
+    // `llmLab.model` names a server's model; `auto` and the local provider use the model they resolved.
+    const expected = (this.config.provider === 'auto' && !this.config.baseUrl) || provider.id === 'local' ? provider.defaultModel ?? '' : this.config.model;
+    const { result, error } = await testProvider(provider, expected, signal);
     if (result.ok) {
       this.lastModel = result.model;
       this.setStatus({ state: 'connected', provider: shortName(provider), model: result.model });
