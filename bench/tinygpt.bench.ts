@@ -58,7 +58,7 @@ class GPT(nn.Module):
         x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
         for blk in self.blocks: x = blk(x)
         logits = self.lnf(x) @ self.wte.weight.t()
-        return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+        return F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
 
 model = GPT()
 decay = [p for p in model.parameters() if p.dim() >= 2]
@@ -87,7 +87,7 @@ for line in sys.stdin:
 /** A long-lived PyTorch process answering "step n" / "matmul n" with ms per call. */
 class TorchPeer {
   private buffered = '';
-  private waiters: Array<(line: string) => void> = [];
+  private waiters: Array<{ resolve: (line: string) => void; reject: (e: Error) => void }> = [];
   private constructor(private readonly proc: ReturnType<typeof spawn>) {
     proc.stdout!.on('data', (d: Buffer) => {
       this.buffered += d.toString();
@@ -95,8 +95,11 @@ class TorchPeer {
       while ((nl = this.buffered.indexOf('\n')) >= 0) {
         const line = this.buffered.slice(0, nl);
         this.buffered = this.buffered.slice(nl + 1);
-        this.waiters.shift()?.(line);
+        this.waiters.shift()?.resolve(line);
       }
+    });
+    proc.on('exit', (code) => {
+      for (const w of this.waiters.splice(0)) w.reject(new Error(`PyTorch peer exited (${code})`));
     });
   }
 
@@ -118,7 +121,7 @@ class TorchPeer {
   }
 
   private next(): Promise<string> {
-    return new Promise((r) => this.waiters.push(r));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   async ms(cmd: 'step' | 'matmul', n: number): Promise<number> {
