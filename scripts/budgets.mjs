@@ -32,12 +32,17 @@ const vsix = join(root, 'llm-lab.vsix');
 if (!existsSync(vsix)) check('.vsix exists (run npm run package)', false, 'missing', 'present');
 else {
   const size = statSync(vsix).size;
-  check('.vsix size', size <= 6 * MB, `${(size / MB).toFixed(2)} MB`, '≤ 6 MB');
+  // Since the local-model engine (issue 17): one platform's llama.cpp CPU build and node-llama-cpp's JS under
+  // dist/node_modules/ add about 12 MB zipped (the .vsix is per platform); the rest keeps its 6 MB budget.
+  const withEngine = zipEntries(readFileSync(vsix)).some((f) => f.startsWith('extension/dist/node_modules/@node-llama-cpp/'));
+  check('.vsix size', size <= (withEngine ? 26 : 6) * MB, `${(size / MB).toFixed(2)} MB${withEngine ? ' (with the llama.cpp engine)' : ''}`, withEngine ? '≤ 26 MB (6 MB + one platform’s engine)' : '≤ 6 MB');
   const listing = zipEntries(readFileSync(vsix));
   const files = listing.filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
   const forbidden = files.filter((f) => /^(src|test|bench|scripts|node_modules|\.vscode-test|out)\/|\.map$|\.ts$|^tsconfig|^\.ci/.test(f));
   check('.vsix holds no sources, tests, maps or dependencies', forbidden.length === 0, forbidden.length ? forbidden.slice(0, 5).join(', ') : `${files.length} files`, 'none of src/ test/ *.map node_modules/');
-  check('.vsix file count', files.length <= 200, `${files.length} files`, '≤ 200');
+  const engineFiles = files.filter((f) => f.startsWith('dist/node_modules/')).length;
+  check('.vsix file count', files.length - engineFiles <= 200, `${files.length - engineFiles} files (+ ${engineFiles} of the llama.cpp engine)`, '≤ 200 (+ the engine ≤ 1500)');
+  check('.vsix engine file count', engineFiles <= 1500, `${engineFiles} files`, '≤ 1500');
 }
 
 const bundle = join(root, 'dist', 'extension.js');

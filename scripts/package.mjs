@@ -94,7 +94,7 @@ for (const target of targets) {
   mkdirSync(stage, { recursive: true });
   for (const file of allowed) cpSync(join(root, file), join(stage, file), { recursive: true });
   // The staged tree is the package: nothing in it is ignored.
-  writeFileSync(join(stage, '.vscodeignore'), '.vscodeignore\n**/*.map\n**/*.d.ts\n**/*.d.ts.map\n');
+  writeFileSync(join(stage, '.vscodeignore'), '.vscodeignore\n**/*.map\n**/*.ts\n**/*.mts\n**/*.cts\n');
 
   const engine = flag('--no-engine') ? undefined : enginePackage(target);
   if (engine) {
