@@ -1,0 +1,40 @@
+/**
+ * The fine-tuning stages' part of `llmLab.train`'s argument (SPEC): { stage: 'sft' | 'reward' | 'ppo',
+ * steps?, seed?, beta?, gamma?, labeler?: 'scripted', rule?, showUi? }. Checked before anything starts, so a
+ * bad call returns { ok: false, error } instead of failing inside a worker.
+ */
+import { parseRule, type LabelerRule } from './labeler';
+import { STAGE_DEFAULTS, STAGE_NAMES, type StageName } from './stageRunner';
+
+export interface StageArgs {
+  stage: StageName;
+  steps: number;
+  seed: number;
+  beta: number;
+  gamma: number;
+  rule: LabelerRule;
+  showUi: boolean;
+}
+
+export function isStageName(v: unknown): v is StageName {
+  return typeof v === 'string' && (STAGE_NAMES as readonly string[]).includes(v);
+}
+
+/** Throws a RangeError naming the bad field. */
+export function parseStageArgs(arg: unknown): StageArgs {
+  const a = (arg && typeof arg === 'object' ? arg : {}) as Record<string, unknown>;
+  if (!isStageName(a.stage)) throw new RangeError(`tiny GPT: stage must be one of ${STAGE_NAMES.join(', ')} (got ${JSON.stringify(a.stage)})`);
+  const stage = a.stage;
+  const number = (key: string, fallback: number, ok: (v: number) => boolean, what: string): number => {
+    const v = a[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new RangeError(`tiny GPT: ${key} must be ${what} (got ${JSON.stringify(v)})`);
+    return v;
+  };
+  const steps = number('steps', STAGE_DEFAULTS.steps[stage], (v) => Number.isInteger(v) && v >= 1 && v <= 100_000, 'a whole number from 1 to 100000');
+  const seed = number('seed', STAGE_DEFAULTS.seed, Number.isInteger, 'a whole number');
+  const beta = number('beta', STAGE_DEFAULTS.beta, (v) => v >= 0 && v <= 10, 'a number from 0 to 10');
+  const gamma = number('gamma', STAGE_DEFAULTS.gamma, (v) => v >= 0 && v <= 100, 'a number from 0 to 100');
+  if (a.labeler !== undefined && a.labeler !== 'scripted') throw new RangeError(`tiny GPT: labeler must be "scripted" (got ${JSON.stringify(a.labeler)})`);
+  return { stage, steps, seed, beta, gamma, rule: parseRule(a.rule), showUi: a.showUi === true };
+}
