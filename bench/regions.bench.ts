@@ -33,8 +33,9 @@ export async function run(): Promise<BenchResult[]> {
     {
       name: 'glossary regions: allowedRanges(python, 5,000 lines) / one regex pass',
       ratio: median(ratios),
-      // Measured 7–10×; the old unit-test limit (200 ms) was ~380×: this catches a scan that stops being linear.
-      max: 20,
+      // Measured 7–18× (a shared, loaded machine); the old unit-test limit (200 ms) was ~380×. A scan that stops
+      // being linear in the number of lines lands far above 40×.
+      max: 40,
       detail: `${median(ours).toFixed(2)} ms vs ${median(baseline).toFixed(2)} ms (median of 15)`,
     },
   ];
