@@ -17,6 +17,8 @@ import { exportGgufFile } from './ggufExport';
 import { parseExportArgs, parseTrainArgs } from './trainArgs';
 import { sharedAllocate, Trainer } from './trainer';
 import { TrainState } from './training';
+import { StageCommand, type StageCommandResult } from './stages/stageCommand';
+import { isStageName } from './stages/stageArgs';
 
 export interface TrainCommandResult {
   ok: boolean;
@@ -31,10 +33,13 @@ export interface TrainCommandResult {
 
 export class TinyGpt {
   private trainer: Trainer | undefined;
+  /** The fine-tuning stages (sft, reward, ppo): stages/stageCommand.ts. */
+  readonly stages: StageCommand;
   private readonly storage: string;
 
   constructor(private readonly services: Services) {
     this.storage = join(services.context.globalStorageUri.fsPath, 'tinygpt');
+    this.stages = new StageCommand(services, this.storage, () => (existsSync(this.trainedPath) ? this.trainedPath : this.shippedPath));
   }
 
   private get shippedPath(): string {
@@ -53,6 +58,7 @@ export class TinyGpt {
 
   /** `llmLab.cancel`: stops a training run (its checkpoint is the last completed step). */
   cancel(): number {
+    if (this.stages.isRunning) return this.stages.cancel();
     if (!this.trainer?.isRunning) return 0;
     this.trainer.cancel();
     return 1;
@@ -69,10 +75,14 @@ export class TinyGpt {
     ];
   }
 
-  async train(arg: unknown): Promise<TrainCommandResult> {
+  async train(arg: unknown): Promise<TrainCommandResult | StageCommandResult> {
     const stage = (arg as { stage?: unknown } | undefined)?.stage;
+    if (isStageName(stage)) {
+      if (this.trainer?.isRunning) return { ok: false, stage, steps: 0, losses: [], metrics: {}, error: t('A training run is already in progress.') };
+      return this.stages.train(arg);
+    }
     const fail = (error: string): TrainCommandResult => ({ ok: false, stage: typeof stage === 'string' ? stage : 'pretrain', steps: 0, losses: [], tokensPerSecond: 0, error });
-    if (this.trainer?.isRunning) return fail(t('A training run is already in progress.'));
+    if (this.trainer?.isRunning || this.stages.isRunning) return fail(t('A training run is already in progress.'));
     let shipped: Checkpoint;
     let request: ReturnType<typeof parseTrainArgs>;
     let data: ReturnType<typeof decodeCorpus>;
@@ -137,6 +147,6 @@ export class TinyGpt {
 export function registerTinyGpt(services: Services, llm: LlmService): TinyGpt {
   const tiny = new TinyGpt(services);
   registerCommands(services.context, tiny.commands());
-  services.context.subscriptions.push(tiny.connect(llm));
+  services.context.subscriptions.push(tiny.connect(llm), tiny.stages);
   return tiny;
 }
