@@ -119,6 +119,14 @@ const tinygptWorkerOptions = {
   outfile: join(root, 'dist', 'tinygptWorker.js'),
 };
 
+// The Training panel's inspection thread (samples, attention, next token, bits per byte off the host's thread).
+const tinygptInspectWorkerOptions = {
+  ...extensionOptions,
+  plugins: [],
+  entryPoints: [join(root, 'src', 'tinygpt', 'trainingInspectWorker.ts')],
+  outfile: join(root, 'dist', 'tinygptInspectWorker.js'),
+};
+
 // The fine-tuning stages' worker (SFT, reward model, PPO: src/tinygpt/stages), one thread per running stage.
 const tinygptStageWorkerOptions = {
   ...extensionOptions,
@@ -174,11 +182,11 @@ copyRanks();
 copySandboxAssets();
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions), esbuild.context(tinygptStageWorkerOptions), esbuild.context(tokenizerWorkerOptions), esbuild.context(engineOptions)]);
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions), esbuild.context(tinygptStageWorkerOptions), esbuild.context(tinygptInspectWorkerOptions), esbuild.context(tokenizerWorkerOptions), esbuild.context(engineOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[build] watching src/ (content and l10n: re-run npm run build)');
 } else {
-  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions), esbuild.build(tinygptStageWorkerOptions), esbuild.build(tokenizerWorkerOptions), esbuild.build(engineOptions)]);
+  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions), esbuild.build(tinygptStageWorkerOptions), esbuild.build(tinygptInspectWorkerOptions), esbuild.build(tokenizerWorkerOptions), esbuild.build(engineOptions)]);
   console.log(
     `[build] ${production ? 'production' : 'development'} build: extension + ${webviewEntries.length} webview bundle(s), ${strings} zh-cn strings, ${Date.now() - started} ms`,
   );

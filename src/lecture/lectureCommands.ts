@@ -40,6 +40,7 @@ const ALLOWED: Readonly<Record<string, Validator>> = {
   'llmLab.openWalkthrough': none,
   'llmLab.runDemo': demo,
   'llmLab.openPlayground': optionalId,
+  'llmLab.openTraining': none,
   'llmLab.cancel': none,
   'llmLab.selectModel': none,
   'llmLab.testConnection': none,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyProgress, emptyProgress, progressContextKeys } from '../../../src/core/progressModel';
 import { DEMO_IDS, WIDGET_IDS } from '../../../src/lecture/lectureTypes';
+import { TRAINED_WIDGET_ID } from '../../../src/tinygpt/trainingMessages';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -20,6 +21,7 @@ function reachableContextKeys(): Set<string> {
   state = applyProgress(state, { kind: 'checkAnswered', questionId: 'gpt1-1', sectionId: 'gpt1', correct: true, answer: 0 });
   for (const id of DEMO_IDS) state = applyProgress(state, { kind: 'demoRun', demoId: id, ok: true });
   for (const id of WIDGET_IDS) state = applyProgress(state, { kind: 'widgetUsed', widgetId: id });
+  state = applyProgress(state, { kind: 'widgetUsed', widgetId: TRAINED_WIDGET_ID });
   return new Set(Object.keys(progressContextKeys(state)));
 }
 
