@@ -9,7 +9,7 @@ import { transformerBitsPerByte } from './bitsPerByte';
 import { Gpt } from './model';
 import { Rng } from './rng';
 import type { TokenData } from './training';
-import type { AttentionResult, BitsPerByteResult, NextTokenResult } from './trainingMessages';
+import type { AttentionResult, BitsPerByteResult, ModelInfo, NextTokenResult } from './trainingMessages';
 import { NgramModel, ngramTokens, trainLanguageModel } from '../lessons/ngramModel';
 
 export interface InspectModel {
@@ -19,6 +19,19 @@ export interface InspectModel {
 }
 
 const encoder = new TextEncoder();
+
+/** What the panel says about a model: its shape, steps trained, and last validation loss (training's, else the shipped meta's). */
+export function modelInfoOf(
+  ck: { config: GptConfig; params: Float32Array; progress?: { step: number; valLosses: Array<{ loss: number }> }; meta?: Record<string, unknown> },
+  source: ModelInfo['source'],
+): ModelInfo {
+  const metaVal = typeof ck.meta?.valLoss === 'number' && Number.isFinite(ck.meta.valLoss) ? ck.meta.valLoss : undefined;
+  return {
+    source, layers: ck.config.layers, heads: ck.config.heads, dim: ck.config.dim, context: ck.config.context,
+    vocabSize: ck.config.vocabSize, params: ck.params.length, steps: ck.progress?.step ?? 0,
+    valLoss: ck.progress?.valLosses.at(-1)?.loss ?? metaVal,
+  };
+}
 
 /** A token's text for display: its bytes as UTF-8, or <0xAB> escapes for a piece of a character. */
 export function tokenText(tokenizer: BpeTokenizer, id: number): string {

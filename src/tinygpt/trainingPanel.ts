@@ -16,11 +16,12 @@ import { PanelHost, type PanelPage, type PanelProvider } from '../webview/panelH
 import { answerRequest } from '../webview/protocol';
 import type { WebviewHost } from '../webview/webviewHost';
 import { decodeCheckpoint, type Checkpoint } from './checkpoint';
-import { DEFAULT_TRAIN, validateGptConfig, validateTrainConfig, type GptConfig } from './config';
+import { DEFAULT_TRAIN, validateGptConfig, validateTrainConfig } from './config';
 import { decodeCorpus } from './corpusFile';
 import { paramCount } from './model';
 import { sharedAllocate, Trainer, type StepInfo } from './trainer';
 import { TrainState, type TokenData } from './training';
+import { modelInfoOf } from './trainingInspect';
 import { InspectClient } from './trainingInspectClient';
 import {
   flopsPerStep, parseFromTrainingPage, TRAINED_STEPS_GOAL, TRAINED_WIDGET_ID, parseTrainingRequest, TRAINING_SIZES,
@@ -54,15 +55,6 @@ export function tinyGptFiles(services: Services): TinyGptFiles {
     shipped: join(models, 'tinygpt.bin'),
     corpus: join(models, 'corpus.bin'),
     trained: join(services.context.globalStorageUri.fsPath, 'tinygpt', 'pretrain.bin'),
-  };
-}
-
-export function modelInfo(ck: { config: GptConfig; params: Float32Array; progress?: { step: number; valLosses: Array<{ loss: number }> }; meta?: Record<string, unknown> }, source: ModelInfo['source']): ModelInfo {
-  const metaVal = typeof ck.meta?.valLoss === 'number' && Number.isFinite(ck.meta.valLoss) ? ck.meta.valLoss : undefined;
-  return {
-    source, layers: ck.config.layers, heads: ck.config.heads, dim: ck.config.dim, context: ck.config.context,
-    vocabSize: ck.config.vocabSize, params: ck.params.length, steps: ck.progress?.step ?? 0,
-    valLoss: ck.progress?.valLosses.at(-1)?.loss ?? metaVal,
   };
 }
 
@@ -206,7 +198,7 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
         ck = await this.loadShipped();
         source = 'shipped';
       }
-      this.model = modelInfo(ck, source);
+      this.model = modelInfoOf(ck, source);
       await this.inspect.load(ck);
     })();
     const loading = this.loaded;
@@ -270,7 +262,7 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
       this.flush(run);
       // The last step's sample, unless the run just took one there.
       if (run.snapshot.samples.at(-1)?.step !== state.step && state.step > 0) await this.sample(run, state.step);
-      this.model = modelInfo({ config, params: state.params, progress: state.progress() }, 'trained');
+      this.model = modelInfoOf({ config, params: state.params, progress: state.progress() }, 'trained');
       this.loaded = this.inspect.load({ config, tokenizer: shipped.tokenizer, params: state.params }).then(() => undefined);
       this.page.postState({ type: 'model', model: this.model });
       this.setStatus(status);
@@ -319,7 +311,7 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
     const prompt = samplePrompt();
     try {
       this.loaded = this.inspect.load({ config: state.config, tokenizer: shipped.tokenizer, params: state.params }).then(() => undefined);
-      this.model = modelInfo({ config: state.config, params: state.params, progress: { step, valLosses: run.snapshot.valLosses } }, 'run');
+      this.model = modelInfoOf({ config: state.config, params: state.params, progress: { step, valLosses: run.snapshot.valLosses } }, 'run');
       const { text } = await this.inspect.ask({ type: 'generate', prompt, maxTokens: 40, temperature: 0.8, seed: 7 });
       const sample = { step, prompt, text };
       run.snapshot.samples.push(sample);

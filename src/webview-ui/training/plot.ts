@@ -19,11 +19,20 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   }
   const raw = (max - min) / Math.max(1, count);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
-  const first = Math.ceil(min / step - 1e-9) * step;
-  const ticks: number[] = [];
-  for (let v = first; v <= max + step * 1e-9; v += step) ticks.push(Number((Math.round(v / step) * step).toPrecision(12)));
-  return ticks;
+  const lo = min;
+  const hi = max;
+  const ticksFor = (step: number): number[] => {
+    const ticks: number[] = [];
+    for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) ticks.push(Number((i * step).toPrecision(12)));
+    return ticks;
+  };
+  // The 1/2/5 step whose tick count is nearest the one asked for (ties: the larger step, fewer labels).
+  let best: number[] = [];
+  for (const m of [10, 5, 2, 1, 0.5]) {
+    const ticks = ticksFor(m * magnitude);
+    if (!best.length || Math.abs(ticks.length - count) < Math.abs(best.length - count)) best = ticks;
+  }
+  return best;
 }
 
 /** Maps [d0, d1] onto [r0, r1] (a constant domain maps to the middle of the range). */

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Frame } from 'playwright-core';
+import { activateExtension, closeAllEditors, setSetting, waitFor, waitForWebviewsSettled, webviewFrame } from './support/host';
+
+const id = (testId: string): string => `[data-testid="${testId}"]`;
+
+async function textOf(frame: Frame, testId: string): Promise<string> {
+  return ((await frame.textContent(id(testId))) ?? '').trim();
+}
+
+async function status(frame: Frame): Promise<string> {
+  return (await frame.getAttribute(id('train-status'), 'data-status')) ?? '';
+}
+
+async function waitStatus(frame: Frame, want: string | RegExp, timeoutMs = 60000): Promise<void> {
+  await waitFor(async () => (typeof want === 'string' ? (await status(frame)) === want : want.test(await status(frame))), `training status ${String(want)}`, timeoutMs, 200);
+}
+
+/** The step the page shows ("12 / 200" → 12). */
+async function shownStep(frame: Frame): Promise<number> {
+  return Number((await textOf(frame, 'meter-step')).split('/')[0]);
+}
+
+async function setNumber(frame: Frame, testId: string, value: number): Promise<void> {
+  await frame.fill(id(testId), String(value));
+}
+
+describe('training panel: watch a GPT learn', function () {
+  this.timeout(300000);
+  let frame: Frame;
+
+  before(async () => {
+    await activateExtension();
+    await setSetting('llmLab.language', 'en');
+    await closeAllEditors();
+    await waitForWebviewsSettled();
+    await vscode.commands.executeCommand('llmLab.openTraining');
+    frame = await webviewFrame(id('train-start'), 30000);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('llmLab.cancel');
+    await setSetting('llmLab.language', undefined);
+    await closeAllEditors();
+  });
+
+  it('the shipped model writes a continuation at once, with no training', async () => {
+    assert.match(await textOf(frame, 'training-model'), /ships with LLM Lab/);
+    const prompt = await frame.inputValue(id('try-prompt'));
+    const output = await waitFor(async () => {
+      const text = await textOf(frame, 'try-output');
+      return text.startsWith(prompt) && text.length > prompt.length + 3 ? text : undefined;
+    }, 'a generated continuation of the prompt', 60000, 250);
+    assert.ok(output.length > prompt.length);
+  });
+
+  it('shows parameters and 6·N·D for the chosen size', async () => {
+    await frame.check(id('size-tiny'));
+    await setNumber(frame, 'train-steps', 300);
+    await waitFor(async () => /6·N·D = 6 × [\d.]+k parameters × 512 tokens/.test(await textOf(frame, 'flops')), 'the compute estimate of the tiny size (512 tokens per step)');
+    await frame.check(id('size-baby'));
+    await waitFor(async () => /× 768 tokens/.test(await textOf(frame, 'flops')), 'the compute estimate follows the size');
+    await frame.check(id('size-tiny'));
+  });
+
+  it('trains from scratch: the loss curve, tokens/s and samples appear; pause, resume, cancel', async () => {
+    await setNumber(frame, 'train-steps', 300);
+    await setNumber(frame, 'train-every', 4);
+    await frame.click(id('train-start'));
+    await waitStatus(frame, 'running');
+    // The curve: a drawn train-loss path with at least a few points, and a loss on the meter.
+    await waitFor(async () => ((await frame.getAttribute(id('loss-train'), 'd')) ?? '').split('L').length >= 4, 'a train loss curve with several steps', 120000, 250);
+    assert.match(await textOf(frame, 'meter-loss'), /^\d+\.\d{3}$/);
+    // The step-0 sample (random weights) and one taken while training stay visible together.
+    await frame.waitForSelector(id('sample-0'), { timeout: 60000 });
+    await frame.waitForSelector(id('sample-4'), { timeout: 120000 });
+    assert.match(await textOf(frame, 'sample-4'), /^step 4\s*The language model/);
+    await waitFor(async () => /\d/.test(await textOf(frame, 'meter-tps')), 'tokens per second', 30000);
+    // Validation loss is measured every 4 steps too.
+    await waitFor(async () => /^\d+\.\d{3}$/.test(await textOf(frame, 'meter-val')), 'a validation loss', 60000, 250);
+
+    await frame.click(id('train-pause'));
+    await waitStatus(frame, 'paused');
+    assert.equal(await textOf(frame, 'train-pause'), 'Resume');
+    const pausedAt = await shownStep(frame);
+    await frame.click(id('train-pause'));
+    await waitStatus(frame, 'running');
+    await waitFor(async () => (await shownStep(frame)) > pausedAt + 1, 'training goes on after resume', 60000, 250);
+
+    await frame.click(id('train-cancel'));
+    await waitStatus(frame, 'cancelled');
+    const stopped = await shownStep(frame);
+    assert.ok(stopped > 0 && stopped < 300, `stopped at ${stopped}`);
+    assert.equal(await frame.isDisabled(id('train-start')), false);
+    // The model the panel now talks about is the one just trained.
+    await waitFor(async () => /Your last trained model/.test(await textOf(frame, 'training-model')), 'the trained model replaces the shipped one');
+  });
+
+  it('llmLab.cancel stops a run started in the panel', async () => {
+    await frame.click(id('train-start'));
+    await waitStatus(frame, 'running');
+    await waitFor(async () => (await shownStep(frame)) >= 1, 'a first step', 60000, 250);
+    await vscode.commands.executeCommand('llmLab.cancel');
+    await waitStatus(frame, 'cancelled');
+  });
+
+  it('looks inside: an attention map per head and next-token probabilities for the typed sentence', async () => {
+    await frame.fill(id('inspect-text'), 'The model learns from human feedback.');
+    await frame.click(id('inspect-run'));
+    await frame.waitForSelector(id('attention-grid'), { timeout: 60000 });
+    // The tiny model just trained: 2 layers × 2 heads.
+    assert.equal((await frame.$$(`${id('attention-grid')} figure`)).length, 4);
+    assert.ok((await frame.$$(`${id('attention-0-0')} rect.attention-cell`)).length > 0);
+    const probs = await frame.$$eval(`${id('next-tokens')} li .p`, (els) => els.map((e) => Number.parseFloat(e.textContent ?? '')));
+    assert.equal(probs.length, 8);
+    for (let i = 1; i < probs.length; i++) assert.ok(probs[i - 1] >= probs[i], `sorted: ${probs.join()}`);
+  });
+});
