@@ -7,12 +7,13 @@
 import type { Gpt } from '../model';
 import { matmulBackward, matmulForward, type Tensor } from '../ops';
 import type { Rng } from '../rng';
+import { KvDecoder } from './kvDecoder';
 
 export class TokenLogProbs {
-  private logitsBuf = new Float32Array(0);
-  private probsBuf = new Float32Array(0);
-  private dlogits = new Float32Array(0);
-  private dh = new Float32Array(0);
+  private logitsBuf: Tensor = new Float32Array(0);
+  private probsBuf: Tensor = new Float32Array(0);
+  private dlogits: Tensor = new Float32Array(0);
+  private dh: Tensor = new Float32Array(0);
   private targets = new Int32Array(0);
   private N = 0;
   /** The trunk output of the last forward pass (B·T × dim). */
@@ -24,20 +25,22 @@ export class TokenLogProbs {
    * Forward pass over B rows of T tokens; returns log p(targets[n] | tokens ≤ n) for every position
    * (a fresh array). Probabilities are kept for backward.
    */
-  forward(tokens: ArrayLike<number>, targets: ArrayLike<number>, B: number, T: number): Float32Array {
+  forward(tokens: ArrayLike<number>, targets: ArrayLike<number>, B: number, T: number): Float64Array {
     const { vocabSize: V, dim: C } = this.model.config;
     const N = B * T;
     this.N = N;
     if (this.logitsBuf.length !== N * V) {
-      this.logitsBuf = new Float32Array(N * V);
-      this.probsBuf = new Float32Array(N * V);
-      this.dlogits = new Float32Array(N * V);
-      this.dh = new Float32Array(N * C);
+      // float64 models (gradient checks) get float64 buffers.
+      const Arr = this.model.params instanceof Float64Array ? Float64Array : Float32Array;
+      this.logitsBuf = new Arr(N * V);
+      this.probsBuf = new Arr(N * V);
+      this.dlogits = new Arr(N * V);
+      this.dh = new Arr(N * C);
     }
     this.targets = Int32Array.from({ length: N }, (_, i) => targets[i]);
     this.h = this.model.forwardTrunk(tokens, B, T);
     matmulForward(this.logitsBuf, this.h, this.model.p.wte, null, N, C, V);
-    const out = new Float32Array(N);
+    const out = new Float64Array(N);
     for (let n = 0; n < N; n++) {
       const r = n * V;
       let max = -Infinity;
@@ -56,7 +59,7 @@ export class TokenLogProbs {
   }
 
   /** Probabilities of the last forward pass (N × V). */
-  get probs(): Float32Array {
+  get probs(): Tensor {
     return this.probsBuf;
   }
 
@@ -96,42 +99,30 @@ export interface GenerateOptions {
 
 /**
  * Continues each prompt until <|endoftext|> (kept as the last token), maxNewTokens, or the context is
- * full (a sequence may hold context + 1 tokens: inputs and the last target). Rows are right-padded to one
- * fixed length: attention is causal, so padding after a row's last token never changes its next token.
+ * full (a sequence may hold context + 1 tokens: inputs and the last target). Each row decodes with a
+ * key/value cache (kvDecoder.ts); rows advance in lockstep, so the random draws come in a fixed order.
  */
 export function generate(model: Gpt, prompts: number[][], o: GenerateOptions): number[][] {
-  const { context: T, vocabSize: V, dim: C } = model.config;
-  const B = prompts.length;
-  const seqs = prompts.map((p) => p.slice(Math.max(0, p.length - T)));
+  const T = model.config.context;
+  const V = model.config.vocabSize;
+  const decoders = prompts.map((p) => {
+    const d = new KvDecoder(model);
+    for (const id of p.slice(Math.max(0, p.length - T))) d.push(id);
+    return d;
+  });
   const out: number[][] = prompts.map(() => []);
-  const done = seqs.map(() => false);
-  const x = new Int32Array(B * T);
+  const done = prompts.map((p) => p.length === 0);
   const logits = new Float64Array(V);
   for (let step = 0; step < o.maxNewTokens; step++) {
-    const live = seqs.map((s, b) => !done[b] && s.length <= T);
-    if (!live.some(Boolean)) break;
-    // Widths rounded up to 16 keep the model's activation buffers from being reallocated at every token.
-    const longest = Math.max(...seqs.map((s, b) => (live[b] ? s.length : 1)));
-    const width = Math.min(T, Math.ceil(longest / 16) * 16);
-    x.fill(o.endOfText);
-    seqs.forEach((s, b) => {
-      for (let t = 0; t < Math.min(s.length, width); t++) x[b * width + t] = s[t];
-    });
-    const h = model.forwardTrunk(x, B, width);
-    const wte = model.p.wte;
-    for (let b = 0; b < B; b++) {
-      if (!live[b]) continue;
-      const row = (b * width + seqs[b].length - 1) * C;
-      for (let v = 0; v < V; v++) {
-        let s = 0;
-        for (let c = 0; c < C; c++) s += h[row + c] * wte[v * C + c];
-        logits[v] = s;
-      }
+    if (done.every(Boolean)) break;
+    decoders.forEach((d, b) => {
+      if (done[b]) return;
+      logits.set(d.logits);
       const id = pick(logits, o.temperature, o.rng);
-      seqs[b].push(id);
       out[b].push(id);
-      if (id === o.endOfText || seqs[b].length > T) done[b] = true;
-    }
+      if (id === o.endOfText || d.length >= T) done[b] = true;
+      else d.push(id);
+    });
   }
   return out;
 }
