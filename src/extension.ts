@@ -16,6 +16,7 @@ import { registerLocal } from './local/registerLocal';
 import { registerDemos } from './demos/registerDemos';
 import { registerSandbox } from './sandbox/registerSandbox';
 import { registerTinyGpt } from './tinygpt/registerTinyGpt';
+import { registerTrainingPanel } from './tinygpt/trainingPanel';
 
 /** Builds the services and registers each capability; nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): { services: Services; activationMs: number } {
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const llm = registerLlm(services, { localProvider: () => local.provider() });
   local.connect(llm);
   registerTinyGpt(services, llm);
+  registerTrainingPanel(services, llm);
   const sandbox = registerSandbox(services);
   registerDemos(services, llm, { builtin: lessons.builtinProvider, content: lecture.content, sandbox });
   progress.start();
