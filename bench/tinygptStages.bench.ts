@@ -62,8 +62,9 @@ export async function run(): Promise<BenchResult[]> {
   // PPO: 8 rollouts of ≤ 24 tokens, RM scores, reference and old log-probs, 2 epochs, ptx batch of 4.
   const prompts = encodeAll(tokenizer, examples.train, config.context).map((e) => e.tokens.slice(0, e.promptLength));
   const ppo = new PpoTrainer(config, sft.model.params as Float32Array, prompts, (s) => rm.score(s, tokenizer.endOfText), corpus, tokenizer.endOfText, { steps: 1000 });
-  const ppoMs = time(() => ppo.runStep(), 2);
+  const ppoMs = time(() => ppo.runStep(), 3);
   const len = ppo.history.at(-1)?.length ?? 0;
+  const rolloutMs = time(() => ppo.sample(prompts.slice(0, 8), 1, 3), 3);
 
   const f = (ms: number): string => `${ms.toFixed(0)} ms`;
   return [
@@ -74,7 +75,7 @@ export async function run(): Promise<BenchResult[]> {
     },
     {
       name: 'tinygpt stages: PPO step vs pre-training step', ratio: ppoMs / preMs,
-      detail: `${f(ppoMs)} vs ${f(preMs)}: sampling ${len.toFixed(1)} tokens per answer re-runs the policy over the whole prefix for every token (no KV cache), then the reward model, the frozen SFT model and the policy each read the 8 rollouts once, 2 clipped epochs run forward + backward, and the ptx term adds a 4 × 64 corpus batch`,
+      detail: `${f(ppoMs)} vs ${f(preMs)}: one PPO step is about four pre-training steps of passes — the reward model, the frozen SFT model and the policy each read the 8 rollouts once (3 forward passes ≈ 1 step), 2 clipped epochs run forward + backward (2 steps), and the ptx term adds a 4 × 64 corpus batch each epoch (≈ 1 step) — plus sampling the rollouts (${len.toFixed(1)} tokens each, key/value cache: ${f(rolloutMs)})`,
     },
   ];
 }
