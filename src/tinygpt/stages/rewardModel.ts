@@ -141,6 +141,18 @@ export class RewardModel {
 }
 
 /**
+ * A ranking the learner made (a panel's drag-and-drop order, best first): the prompt's tokens, the K answers'
+ * tokens, and the order. Every pair counts — a person ranking four answers has decided all six comparisons.
+ */
+export function rankingFromOrder(prompt: number[], answers: number[][], order: number[]): Ranking {
+  const K = answers.length;
+  if (order.length !== K || new Set(order).size !== K || order.some((i) => !(Number.isInteger(i) && i >= 0 && i < K))) {
+    throw new RangeError(`reward model: the order must list each of the ${K} answers once`);
+  }
+  return { sequences: answers.map((a) => [...prompt, ...a]), pairs: preferencePairs(order), order };
+}
+
+/**
  * Rankings from the scripted labeler: the policy samples K answers per prompt (temperature 1, as
  * InstructGPT's comparisons were sampled), the rule orders them, every untied pair is kept.
  */

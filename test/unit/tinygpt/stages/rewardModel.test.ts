@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Rng } from '../../../../src/tinygpt/rng';
 import { DEFAULT_RULE, describeRule, parseRule, preferencePairs, rankAnswers } from '../../../../src/tinygpt/stages/labeler';
-import { RewardModel, RewardTrainer, type Ranking } from '../../../../src/tinygpt/stages/rewardModel';
+import { rankingFromOrder, RewardModel, RewardTrainer, type Ranking } from '../../../../src/tinygpt/stages/rewardModel';
 import { formatPrompt, type SftExample } from '../../../../src/tinygpt/stages/sftData';
 import { initParams, paramCount } from '../../../../src/tinygpt/model';
 import { pretrained } from './fixture';
@@ -121,5 +121,14 @@ describe('tiny GPT stage 3: reward model', function () {
     assert.ok(after >= 0.75, `held-out pair accuracy ${before} → ${after.toFixed(3)}`);
     const tail = trainer.losses.slice(-10).reduce((a, b) => a + b) / 10;
     assert.ok(tail < Math.log(2), `the loss falls below ln 2 (chance): ${tail.toFixed(3)}`);
+  });
+});
+
+describe('tiny GPT stage 3: a ranking the learner makes', () => {
+  it('an order of K answers gives all C(K,2) pairs, best first; a bad order is refused', () => {
+    const r = rankingFromOrder([7, 8], [[1], [2, 3], [4]], [1, 2, 0]);
+    assert.deepEqual(r.sequences, [[7, 8, 1], [7, 8, 2, 3], [7, 8, 4]]);
+    assert.deepEqual(r.pairs, [[1, 2], [1, 0], [2, 0]]);
+    assert.throws(() => rankingFromOrder([7], [[1], [2]], [0, 0]), /each of the 2 answers once/);
   });
 });
