@@ -7,6 +7,8 @@ import type { Frame, Page } from 'playwright-core';
 import { ModelServer } from '../test/server/modelServer';
 
 const root = join(__dirname, '..');
+// --training-only: only the Training panel's shots (one per theme and language).
+const trainingOnly = process.argv.includes('--training-only');
 const out = join(root, 'docs', 'screenshots');
 
 interface HostKit {
@@ -92,6 +94,27 @@ async function lecture(page: Page, file: string, sectionTitle: RegExp): Promise<
   await page.screenshot({ path: join(out, file) });
 }
 
+/**
+ * The Training panel mid-training: a Tiny model from scratch, shot once a few samples and validation
+ * points are on the page (the curve, tokens/s and the sample history in view), then the run is cancelled.
+ */
+async function training(page: Page, file: string): Promise<void> {
+  await palette(page, 'View: Close All Editors');
+  await page.waitForTimeout(800);
+  await palette(page, '>LLM Lab: Open the Training Panel');
+  const frame = await frameWith(page, '[data-testid="train-start"]', 30000);
+  await frame.check('[data-testid="size-tiny"]');
+  await frame.fill('[data-testid="train-steps"]', '400');
+  await frame.fill('[data-testid="train-every"]', '10');
+  await frame.click('[data-testid="train-start"]');
+  await frame.waitForSelector('[data-testid="sample-30"]', { timeout: 180000 });
+  await frame.$eval('[data-testid="train-status"]', (el) => el.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(out, file) });
+  await frame.click('[data-testid="train-cancel"]');
+  await frame.waitForSelector('[data-testid="train-status"][data-status="cancelled"]', { timeout: 60000 });
+}
+
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const kit = (await import(join(root, 'test', 'host', 'hostKit.mjs'))) as HostKit;
@@ -113,6 +136,7 @@ async function main(): Promise<void> {
   );
   try {
     await session(kit, server, 'dark-en', 'Default Dark Modern', 'en', async (page) => {
+      if (trainingOnly) return training(page, 'training-dark-en.png');
       await lecture(page, 'lecture-dark-en.png', /reward model/i);
       if (process.argv.includes('--lecture-only')) return;
       // a glossary hover in the sample notes
@@ -172,15 +196,23 @@ async function main(): Promise<void> {
       await frameWith(page, 'h1');
       await page.waitForTimeout(1200);
       await page.screenshot({ path: join(out, 'walkthrough.png') });
+      // the Training panel, mid-training
+      await training(page, 'training-dark-en.png');
     });
     await session(kit, server, 'light-en', 'Default Light Modern', 'en', async (page) => {
+      if (trainingOnly) return training(page, 'training-light-en.png');
       await lecture(page, 'lecture-light-en.png', /reward model/i);
+      await training(page, 'training-light-en.png');
     });
     await session(kit, server, 'dark-zh', 'Default Dark Modern', 'zh-cn', async (page) => {
+      if (trainingOnly) return training(page, 'training-dark-zh.png');
       await lecture(page, 'lecture-dark-zh.png', /奖励模型/);
+      await training(page, 'training-dark-zh.png');
     });
     await session(kit, server, 'light-zh', 'Default Light Modern', 'zh-cn', async (page) => {
+      if (trainingOnly) return training(page, 'training-light-zh.png');
       await lecture(page, 'lecture-light-zh.png', /奖励模型/);
+      await training(page, 'training-light-zh.png');
     });
   } finally {
     await server.close();

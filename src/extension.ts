@@ -38,8 +38,8 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const local = registerLocal(services);
   const llm = registerLlm(services, { localProvider: () => local.provider() });
   local.connect(llm);
-  registerTinyGpt(services, llm);
-  registerTrainingPanel(services, llm);
+  const tiny = registerTinyGpt(services, llm);
+  registerTrainingPanel(services, llm, tiny.stages);
   const sandbox = registerSandbox(services);
   registerDemos(services, llm, { builtin: lessons.builtinProvider, content: lecture.content, sandbox });
   progress.start();

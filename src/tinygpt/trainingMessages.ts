@@ -78,10 +78,54 @@ export interface RunSnapshot {
   error?: string;
 }
 
-/** The later stages (SFT, reward model, PPO): available when their code is in this build. */
+export const STAGE_IDS = ['sft', 'reward', 'ppo'] as const;
+export type StageId = (typeof STAGE_IDS)[number];
+
+/** The scripted labeler's weights (stages/labeler.ts LabelerRule). */
+export interface RuleWeights {
+  namesTerm: number;
+  perCharacter: number;
+  finished: number;
+  repetition: number;
+}
+export const RULE_KEYS = ['namesTerm', 'perCharacter', 'finished', 'repetition'] as const;
+
+/** The later stages (SFT, reward model, PPO): available when llmLab.train runs them in this build. */
 export interface StageInfo {
-  id: 'sft' | 'reward' | 'ppo';
+  id: StageId;
   available: boolean;
+  defaults: { steps: number; beta: number; gamma: number; rule: RuleWeights };
+}
+
+export interface StagePoint {
+  step: number;
+  loss: number;
+  reward?: number;
+  kl?: number;
+  ptxLoss?: number;
+  pairAccuracy?: number;
+}
+
+/** A fine-tuning stage's run as the page draws it. */
+export interface StageView {
+  stage: StageId;
+  status: RunStatus;
+  totalSteps: number;
+  points: StagePoint[];
+  metrics: Record<string, number>;
+  /** Held-out instructions answered before and after the stage. */
+  samples: Array<{ instruction: string; before: string; after: string }>;
+  /** Reward stage: rankings the labeler made (answers best first). */
+  rankings: Array<{ instruction: string; answers: string[] }>;
+  error?: string;
+}
+
+export interface StageStart {
+  stage: StageId;
+  steps: number;
+  beta: number;
+  gamma: number;
+  rule: RuleWeights;
 }
 
 export interface TrainingInit {
@@ -91,6 +135,7 @@ export interface TrainingInit {
   model: ModelInfo;
   run?: RunSnapshot;
   stages: StageInfo[];
+  stageViews: StageView[];
   /** Default prompt for samples and the "try it" box, in the reader's language. */
   prompt: string;
 }
@@ -140,6 +185,7 @@ export type ToTrainingPage =
   | { type: 'val'; step: number; loss: number }
   | { type: 'sample'; sample: Sample }
   | { type: 'model'; model: ModelInfo }
+  | { type: 'stage'; view: StageView }
   | ResponseEnvelope;
 
 export interface StartOptions {
@@ -160,6 +206,7 @@ export type FromTrainingPage =
   | { type: 'resume' }
   | { type: 'cancel' }
   | { type: 'openLecture'; section: TrainingSection }
+  | { type: 'runStage'; options: StageStart }
   | RequestEnvelope;
 
 export const MAX_STEPS = 5000;
@@ -175,6 +222,18 @@ export function parseStartOptions(raw: unknown): StartOptions | undefined {
   return { size: raw.size, steps: raw.steps, every: raw.every };
 }
 
+/** A stage run the page asks for: steps 1…MAX_STEPS, β in 0…10, γ in 0…100, finite rule weights within ±100. */
+export function parseStageStart(raw: unknown): StageStart | undefined {
+  if (!isRecord(raw) || !(STAGE_IDS as readonly unknown[]).includes(raw.stage) || !isInt(raw.steps, 1, MAX_STEPS)) return undefined;
+  if (!isNum(raw.beta) || raw.beta < 0 || raw.beta > 10 || !isNum(raw.gamma) || raw.gamma < 0 || raw.gamma > 100) return undefined;
+  const rule = raw.rule;
+  if (!isRecord(rule) || !RULE_KEYS.every((k) => isNum(rule[k]) && Math.abs(rule[k]) <= 100)) return undefined;
+  return {
+    stage: raw.stage as StageId, steps: raw.steps, beta: raw.beta, gamma: raw.gamma,
+    rule: { namesTerm: rule.namesTerm as number, perCharacter: rule.perCharacter as number, finished: rule.finished as number, repetition: rule.repetition as number },
+  };
+}
+
 /** What the page posted, rebuilt field by field; undefined = ignored. */
 export function parseFromTrainingPage(raw: unknown): FromTrainingPage | undefined {
   if (!isRecord(raw)) return undefined;
@@ -187,6 +246,10 @@ export function parseFromTrainingPage(raw: unknown): FromTrainingPage | undefine
     case 'start': {
       const options = parseStartOptions(raw.options);
       return options ? { type: 'start', options } : undefined;
+    }
+    case 'runStage': {
+      const options = parseStageStart(raw.options);
+      return options ? { type: 'runStage', options } : undefined;
     }
     case 'openLecture':
       return (TRAINING_SECTIONS as readonly unknown[]).includes(raw.section) ? { type: 'openLecture', section: raw.section as TrainingSection } : undefined;
@@ -240,10 +303,22 @@ function isRun(v: unknown): v is RunSnapshot {
     (v.error === undefined || typeof v.error === 'string');
 }
 
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function isStageView(v: unknown): v is StageView {
+  return isRecord(v) && (STAGE_IDS as readonly unknown[]).includes(v.stage) && STATUSES.includes(v.status) && isInt(v.totalSteps, 0, MAX_STEPS) &&
+    Array.isArray(v.points) && v.points.every((p) => isRecord(p) && isInt(p.step, 0, MAX_STEPS) && typeof p.loss === 'number') &&
+    isRecord(v.metrics) && Object.values(v.metrics).every((x) => typeof x === 'number') &&
+    Array.isArray(v.samples) && v.samples.every((x) => isRecord(x) && typeof x.instruction === 'string' && typeof x.before === 'string' && typeof x.after === 'string') &&
+    Array.isArray(v.rankings) && v.rankings.every((x) => isRecord(x) && typeof x.instruction === 'string' && isStrings(x.answers)) &&
+    (v.error === undefined || typeof v.error === 'string');
+}
+
 function isInit(v: unknown): v is TrainingInit {
   return isRecord(v) && (v.lang === 'en' || v.lang === 'zh-cn') && isRecord(v.strings) && Array.isArray(v.sizes) &&
     v.sizes.every((s) => isRecord(s) && isSize(s.id) && isNum(s.params) && isNum(s.flopsPerStep)) && isModel(v.model) &&
-    (v.run === undefined || isRun(v.run)) && Array.isArray(v.stages) && typeof v.prompt === 'string';
+    (v.run === undefined || isRun(v.run)) && Array.isArray(v.stages) && Array.isArray(v.stageViews) && v.stageViews.every(isStageView) &&
+    typeof v.prompt === 'string';
 }
 
 /** The page's check of what the extension sent; undefined = ignored. */
@@ -264,6 +339,8 @@ export function parseToTrainingPage(raw: unknown): ToTrainingPage | undefined {
       return isSample(raw.sample) ? (raw as ToTrainingPage) : undefined;
     case 'model':
       return isModel(raw.model) ? (raw as ToTrainingPage) : undefined;
+    case 'stage':
+      return isStageView(raw.view) ? (raw as ToTrainingPage) : undefined;
     case 'response':
       return isResponseEnvelope(raw) ? (raw) : undefined;
     default:

@@ -21,11 +21,16 @@ import { decodeCorpus } from './corpusFile';
 import { paramCount } from './model';
 import { sharedAllocate, Trainer, type StepInfo } from './trainer';
 import { TrainState, type TokenData } from './training';
+import { DEFAULT_RULE } from './stages/labeler';
+import type { StageCommand } from './stages/stageCommand';
+import { STAGE_DEFAULTS, type StageProgress } from './stages/stageRunner';
 import { modelInfoOf } from './trainingInspect';
 import { InspectClient } from './trainingInspectClient';
 import {
   flopsPerStep, parseFromTrainingPage, TRAINED_STEPS_GOAL, TRAINED_WIDGET_ID, parseTrainingRequest, TRAINING_SIZES,
-  type FromTrainingPage, type ModelInfo, type RunSnapshot, type SizeInfo, type StageInfo, type StartOptions, type ToTrainingPage,
+  STAGE_IDS,
+  type FromTrainingPage, type ModelInfo, type RunSnapshot, type SizeInfo, type StageId, type StageInfo, type StageStart, type StageView,
+  type StartOptions, type ToTrainingPage,
 } from './trainingMessages';
 
 export const TRAINING_VIEW_TYPE = 'llmLab.training';
@@ -58,9 +63,12 @@ export function tinyGptFiles(services: Services): TinyGptFiles {
   };
 }
 
-/** The stages after pre-training exist in this build once llmLab.train accepts them (see trainArgs.ts). */
-export function stageAvailability(): StageInfo[] {
-  return (['sft', 'reward', 'ppo'] as const).map((id) => ({ id, available: false }));
+/** The fine-tuning stages run through llmLab.train's StageCommand (stages/stageCommand.ts) when there is one. */
+export function stageAvailability(stages: StageCommand | undefined): StageInfo[] {
+  return STAGE_IDS.map((id) => ({
+    id, available: !!stages,
+    defaults: { steps: STAGE_DEFAULTS.steps[id], beta: STAGE_DEFAULTS.beta, gamma: STAGE_DEFAULTS.gamma, rule: { ...DEFAULT_RULE } },
+  }));
 }
 
 interface Run {
@@ -87,11 +95,15 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
   private loaded: Promise<void> | undefined;
   private run: Run | undefined;
   private disposed = false;
+  /** The last run of each fine-tuning stage (kept while the panel is open). */
+  private readonly stageViews = new Map<StageId, StageView>();
+  private stageRunning: StageId | undefined;
 
   constructor(
     private readonly page: WebviewHost<ToTrainingPage, FromTrainingPage>,
     private readonly services: Services,
     private readonly files: TinyGptFiles,
+    private readonly stages?: StageCommand,
   ) {}
 
   /** The run in progress, if any (tests and llmLab.cancel). */
@@ -109,7 +121,8 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
         sizes: this.sizes(shipped.config.vocabSize),
         model: this.model!,
         run: this.run?.snapshot,
-        stages: stageAvailability(),
+        stages: stageAvailability(this.stages),
+        stageViews: [...this.stageViews.values()],
         prompt: samplePrompt(),
       },
     };
@@ -145,6 +158,9 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
       case 'cancel':
         this.cancel();
         return;
+      case 'runStage':
+        await this.runStage(message.options);
+        return;
       case 'openLecture':
         await vscode.commands.executeCommand('llmLab.openLecture', message.section);
         return;
@@ -156,6 +172,7 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
 
   /** Stops a run (llmLab.cancel, the page's Cancel, the panel closing); true if one was running. */
   cancel(): boolean {
+    if (this.stageRunning) return this.stages!.cancel() > 0;
     if (!this.running || !this.run) return false;
     this.run.cancelled = true;
     this.run.trainer?.cancel();
@@ -209,6 +226,45 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
     return loading;
   }
 
+  /**
+   * One fine-tuning stage through llmLab.train's stage runner (its own worker thread); every step it reports
+   * is drawn, at most every 200 ms. The stage chains from the previous stage's checkpoint, or says which is missing.
+   */
+  private async runStage(options: StageStart): Promise<void> {
+    if (!this.stages || this.stageRunning || this.running || this.stages.isRunning) return;
+    const { stage } = options;
+    const view: StageView = { stage, status: 'running', totalSteps: options.steps, points: [], metrics: {}, samples: [], rankings: [] };
+    this.stageViews.set(stage, view);
+    this.stageRunning = stage;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const send = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      this.page.postState({ type: 'stage', view });
+    };
+    const listener = this.stages.onProgress((p: StageProgress) => {
+      if (p.stage !== stage) return;
+      view.points.push({ step: p.step, loss: p.loss, ...pickMetrics(p.metrics) });
+      timer ??= setTimeout(send, 200);
+    });
+    send();
+    try {
+      const r = await this.stages.train({ stage, steps: options.steps, beta: options.beta, gamma: options.gamma, labeler: 'scripted', rule: options.rule });
+      view.metrics = Object.fromEntries(Object.entries(r.metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+      view.samples = (r.samples ?? []).map((x) => ({ instruction: x.instruction, before: x.before, after: x.after }));
+      view.rankings = r.rankings ?? [];
+      view.status = r.ok ? 'done' : r.error === t('Cancelled.') ? 'cancelled' : 'error';
+      view.error = r.ok ? undefined : r.error;
+    } catch (error) {
+      view.status = 'error';
+      view.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      listener.dispose();
+      this.stageRunning = undefined;
+      send();
+    }
+  }
+
   private setStatus(status: RunSnapshot['status'], error?: string): void {
     if (!this.run) return;
     this.run.snapshot.status = status;
@@ -217,7 +273,7 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
   }
 
   private async start(options: StartOptions): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.stageRunning || this.stages?.isRunning) return;
     const size = TRAINING_SIZES.find((s) => s.id === options.size)!;
     const run: Run = {
       snapshot: { size: size.id, status: 'starting', totalSteps: options.steps, step: 0, losses: [], valLosses: [], tokensPerSecond: 0, samples: [] },
@@ -323,12 +379,21 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
   }
 }
 
+function pickMetrics(m: StageProgress['metrics']): Partial<StageView['points'][number]> {
+  const out: Partial<StageView['points'][number]> = {};
+  for (const key of ['reward', 'kl', 'ptxLoss', 'pairAccuracy'] as const) {
+    const v = m[key];
+    if (typeof v === 'number' && Number.isFinite(v)) out[key] = v;
+  }
+  return out;
+}
+
 export type TrainingPanels = PanelHost<ToTrainingPage, FromTrainingPage, TrainingPanel>;
 
 /** `llmLab.openTraining`, and `llmLab.cancel` stopping the panel's run. */
-export function registerTrainingPanel(services: Services, llm: Pick<LlmService, 'onCancelAll'>): TrainingPanels {
+export function registerTrainingPanel(services: Services, llm: Pick<LlmService, 'onCancelAll'>, stages?: StageCommand): TrainingPanels {
   const files = tinyGptFiles(services);
-  const panels: TrainingPanels = new PanelHost(services, PAGE, (page) => new TrainingPanel(page, services, files));
+  const panels: TrainingPanels = new PanelHost(services, PAGE, (page) => new TrainingPanel(page, services, files, stages));
   services.context.subscriptions.push(
     panels,
     vscode.commands.registerCommand('llmLab.openTraining', () => {

@@ -13,6 +13,9 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
 }
 
 export interface LossData {
+  /** Other series than the loss (a stage's reward, KL, …): its accessible title and test id. */
+  title?: string;
+  testId?: string;
   totalSteps: number;
   losses: readonly number[];
   valLosses: ReadonlyArray<{ step: number; loss: number }>;
@@ -24,14 +27,14 @@ const M = { left: 44, right: 12, top: 12, bottom: 30 };
 
 /** Train loss (each step, faint; smoothed, solid) and validation loss (points) against the step. */
 export function drawLossChart(data: LossData): SVGSVGElement {
-  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'loss-chart', role: 'img', 'data-testid': 'loss-chart' });
+  const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'loss-chart', role: 'img', 'data-testid': data.testId ?? 'loss-chart' });
   const last = data.losses.at(-1);
   const lastVal = data.valLosses.at(-1);
-  root.append(svg('title', {}, last === undefined
+  root.append(svg('title', {}, data.title !== undefined ? data.title : last === undefined
     ? t('Loss curves: no steps yet')
     : t('Loss curves: step {0}, train loss {1}, validation loss {2}', data.losses.length, last.toFixed(3), lastVal ? lastVal.loss.toFixed(3) : '—')));
   const smooth = ema(data.losses, 0.9);
-  const [y0, y1] = lossDomain([smooth, data.valLosses.map((v) => v.loss), data.losses.slice(0, 1)]);
+  const [y0, y1] = data.title !== undefined ? lossDomain([data.losses], -Infinity) : lossDomain([smooth, data.valLosses.map((v) => v.loss), data.losses.slice(0, 1)]);
   const xMax = Math.max(1, data.totalSteps, data.losses.length);
   const x = linearScale(0, xMax, M.left, W - M.right);
   const y = linearScale(y0, y1, H - M.bottom, M.top);
@@ -39,7 +42,7 @@ export function drawLossChart(data: LossData): SVGSVGElement {
   for (const v of niceTicks(y0, y1, 5)) {
     if (v < y0 || v > y1) continue;
     axes.append(svg('line', { x1: M.left, x2: W - M.right, y1: y(v), y2: y(v), class: 'grid' }));
-    axes.append(svg('text', { x: M.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, v.toFixed(v >= 10 ? 0 : 1)));
+    axes.append(svg('text', { x: M.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, Math.abs(v) >= 10 || Number.isInteger(v) ? v.toFixed(0) : String(Number(v.toPrecision(2)))));
   }
   for (const v of niceTicks(0, xMax, 6)) {
     if (v > xMax) continue;

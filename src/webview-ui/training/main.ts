@@ -1,10 +1,12 @@
 // The Training panel's page: try the current tiny GPT, train one from scratch (curves, tokens/s, samples),
 // look inside (attention of each head, next-token probabilities), bits per byte against the n-gram.
 import { setLanguage, t } from '../../core/l10n';
+import { describeRule } from '../../tinygpt/stages/labeler';
 import {
-  MAX_STEPS, parseToTrainingPage,
+  MAX_STEPS, parseToTrainingPage, RULE_KEYS,
   type AttentionResult, type BitsPerByteResult, type FromTrainingPage, type ModelInfo, type NextTokenResult, type RunSnapshot, type Sample,
-  type SizeId, type SizeInfo, type TrainingInit, type TrainingRequests, type TrainingSection,
+  type RuleWeights, type SizeId, type SizeInfo, type StageId, type StageInfo, type StageView, type TrainingInit, type TrainingRequests,
+  type TrainingSection,
 } from '../../tinygpt/trainingMessages';
 import { createRequester } from '../../webview/protocol';
 import { el, vscodeApi } from '../shared/vscodeApi';
@@ -158,7 +160,7 @@ function renderTrain(): void {
     document.createTextNode(t('Compute per step ≈ 6·N·D = 6 × {0} parameters × {1} tokens ≈ {2} FLOPs; the whole run ≈ {3} FLOPs. ', formatSI(size.params), size.tokensPerStep, formatSI(size.flopsPerStep), formatSI(size.flopsPerStep * steps))),
     lectureLink('compute-optimal', t('Why 6·N·D?'), 'flops-link'));
   const start = el('button', { class: 'primary', text: t('Start training'), attrs: { type: 'button', 'data-testid': 'train-start' } });
-  start.disabled = active();
+  start.disabled = stageBusy();
   start.addEventListener('click', () => post({ type: 'start', options: { size: size.id, steps: saved.steps ?? 200, every: saved.every ?? 25 } }));
   const paused = run?.status === 'paused';
   const pause = el('button', { class: 'secondary', text: paused ? t('Resume') : t('Pause'), attrs: { type: 'button', 'data-testid': 'train-pause' } });
@@ -340,22 +342,139 @@ async function measure(): Promise<void> {
 
 // ------------------------------------------------------------------------------------------- stages
 
+interface StageForm {
+  steps: number;
+  beta: number;
+  gamma: number;
+  rule: RuleWeights;
+}
+const stageForms = new Map<StageId, StageForm>();
+const stageViews = new Map<StageId, StageView>();
+
+function formOf(info: StageInfo): StageForm {
+  let form = stageForms.get(info.id);
+  if (!form) {
+    form = { steps: info.defaults.steps, beta: info.defaults.beta, gamma: info.defaults.gamma, rule: { ...info.defaults.rule } };
+    stageForms.set(info.id, form);
+  }
+  return form;
+}
+
+const stageBusy = (): boolean => [...stageViews.values()].some((v) => v.status === 'running') || active();
+
+function slider(testId: string, label: string, value: number, max: number, step: number, onChange: (v: number) => void): HTMLLabelElement {
+  const input = el('input', { attrs: { type: 'range', min: '0', max: String(max), step: String(step), 'data-testid': testId } });
+  input.value = String(value);
+  const shown = el('output', { text: String(value) });
+  input.addEventListener('input', () => {
+    shown.textContent = input.value;
+    onChange(Number(input.value));
+  });
+  return el('label', { class: 'slider' }, el('span', { text: label }), input, shown);
+}
+
+function ruleEditor(form: StageForm, id: StageId): HTMLElement {
+  const lines = el('ul', { class: 'rule', attrs: { 'data-testid': 'labeler-rule' } });
+  const showRule = (): void => lines.replaceChildren(...describeRule(form.rule, init!.lang).map((line) => el('li', { text: line })));
+  const inputs = RULE_KEYS.map((key) => {
+    const input = el('input', { attrs: { type: 'number', step: key === 'perCharacter' ? '0.01' : '0.5', min: '-100', max: '100', 'data-testid': `rule-${key}`, 'aria-label': key } });
+    input.value = String(form.rule[key]);
+    input.addEventListener('input', () => {
+      const v = Number(input.value);
+      if (Number.isFinite(v) && Math.abs(v) <= 100) {
+        form.rule[key] = v;
+        showRule();
+      }
+    });
+    return el('label', { class: 'number' }, el('span', { text: { namesTerm: t('names the term'), perCharacter: t('per character'), finished: t('ends by itself'), repetition: t('repetition') }[key] }), input);
+  });
+  showRule();
+  return el('div', { class: 'labeler', attrs: { 'data-stage': id } },
+    el('p', { class: 'small', text: t('The scripted labeler ranks the K = 4 sampled answers by this rule; change a weight and the reward model learns that instead.') }),
+    lines, el('div', { class: 'row' }, ...inputs));
+}
+
+function metricsLine(view: StageView): string {
+  const m = view.metrics;
+  const parts: string[] = [];
+  const f = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(3));
+  if (m.heldOutLoss !== undefined) parts.push(t('held-out answer loss {0} → {1}', f(m.heldOutLossBefore), f(m.heldOutLoss)));
+  if (m.pairAccuracy !== undefined) parts.push(t('held-out pair accuracy {0}% → {1}%', m.pairAccuracyBefore === undefined ? '—' : (m.pairAccuracyBefore * 100).toFixed(0), (m.pairAccuracy * 100).toFixed(0)));
+  if (m.reward !== undefined) parts.push(t('reward {0}', f(m.reward)));
+  if (m.kl !== undefined) parts.push(t('KL {0}', f(m.kl)));
+  if (m.ptxLoss !== undefined) parts.push(t('pre-training loss {0}', f(m.ptxLoss)));
+  return parts.join(' · ');
+}
+
+function stageResults(view: StageView): Node[] {
+  const out: Node[] = [];
+  const status = view.status === 'running'
+    ? t('step {0} of {1}', view.points.at(-1)?.step ?? 0, view.totalSteps)
+    : view.status === 'error' ? t('Training failed: {0}', view.error ?? '') : view.status === 'cancelled' ? t('Cancelled') : t('Done');
+  out.push(el('p', { class: 'status', text: status, attrs: { 'data-testid': `stage-status-${view.stage}`, 'data-status': view.status, 'aria-live': 'polite' } }));
+  if (view.points.length) {
+    const charts = el('div', { class: 'stage-charts' });
+    const series: Array<[string, number[], string]> = [[t('loss'), view.points.map((p) => p.loss), 'loss']];
+    if (view.stage === 'ppo') {
+      for (const [key, label] of [['reward', t('mean reward')], ['kl', t('KL to the SFT model')], ['ptxLoss', t('pre-training loss (ptx)')]] as const) {
+        series.push([label, view.points.map((p) => p[key] ?? Number.NaN), key]);
+      }
+    }
+    for (const [label, values, key] of series) {
+      charts.append(el('figure', {}, drawLossChart({ title: label, testId: `stage-chart-${view.stage}-${key}`, totalSteps: view.totalSteps, losses: values, valLosses: [] }), el('figcaption', { text: label })));
+    }
+    out.push(charts);
+  }
+  const metrics = metricsLine(view);
+  if (metrics) out.push(el('p', { class: 'metrics', text: metrics, attrs: { 'data-testid': `stage-metrics-${view.stage}` } }));
+  if (view.rankings.length) {
+    out.push(el('h4', { text: t('How the labeler ranked the answers (best first)') }),
+      ...view.rankings.slice(0, 2).map((r) => el('div', { class: 'ranking' }, el('p', { class: 'instruction', text: r.instruction }),
+        el('ol', {}, ...r.answers.map((a) => el('li', { text: a || '∅' }))))));
+  }
+  if (view.samples.length) {
+    out.push(el('table', { class: 'before-after', attrs: { 'data-testid': `stage-samples-${view.stage}` } },
+      el('thead', {}, el('tr', {}, el('th', { text: t('Held-out instruction') }), el('th', { text: t('Before') }), el('th', { text: t('After') }))),
+      el('tbody', {}, ...view.samples.slice(0, 4).map((x) => el('tr', {}, el('td', { text: x.instruction }), el('td', { text: x.before }), el('td', { text: x.after }))))));
+  }
+  return out;
+}
+
 function renderStages(): void {
   if (!init) return;
   const names = {
-    sft: [t('Supervised fine-tuning'), t('Answers instead of continuations: before/after on held-out questions.'), 'rlhf-sft'],
-    reward: [t('Reward model from your rankings'), t('Rank K = 4 answers (or let the scripted labeler do it); every ranking gives C(4,2) = 6 pairs.'), 'rlhf-reward-model'],
-    ppo: [t('PPO with a KL leash'), t('Reward, KL to the SFT model and the pre-training loss, with β and γ sliders.'), 'rlhf-ppo'],
+    sft: [t('Supervised fine-tuning'), t('Answers instead of continuations: the loss counts the answer tokens only; before/after on held-out questions.'), 'rlhf-sft'],
+    reward: [t('Reward model from rankings'), t('The SFT model samples K = 4 answers; every ranking gives C(4,2) = 6 pairs for −log σ(r_w − r_l).'), 'rlhf-reward-model'],
+    ppo: [t('PPO with a KL leash'), t('Reward minus β·KL to the SFT model, plus γ × the pre-training loss (PPO-ptx). Try β = 0: the reward rises while the text degenerates.'), 'rlhf-ppo'],
   } as const;
   sections.stages.replaceChildren(
     el('h2', { text: t('After pre-training: SFT, reward model, PPO'), attrs: { id: 'stages-h' } }),
+    el('p', { class: 'muted small', text: t('InstructGPT\'s three steps on this tiny model, each starting from the previous one’s checkpoint.') }),
     el('div', { class: 'stages' }, ...init.stages.map((s) => {
       const [title, what, section] = names[s.id];
-      return el('div', { class: 'stage', attrs: { 'data-testid': `stage-${s.id}` } },
-        el('h3', { text: title }),
-        el('p', { class: 'small', text: what }),
-        el('p', { class: 'muted small', text: s.available ? '' : t('Coming with the next stage.') }),
-        lectureLink(section, t('Read the section')));
+      const card = el('div', { class: 'stage', attrs: { 'data-testid': `stage-${s.id}` } }, el('h3', { text: title }), el('p', { class: 'small', text: what }));
+      if (!s.available) {
+        card.append(el('p', { class: 'muted small', text: t('Coming with the next stage.') }), lectureLink(section, t('Read the section')));
+        return card;
+      }
+      const form = formOf(s);
+      const run = el('button', { class: 'primary', text: t('Run this stage'), attrs: { type: 'button', 'data-testid': `stage-run-${s.id}` } });
+      run.disabled = stageBusy();
+      run.addEventListener('click', () => post({ type: 'runStage', options: { stage: s.id, steps: form.steps, beta: form.beta, gamma: form.gamma, rule: { ...form.rule } } }));
+      const view = stageViews.get(s.id);
+      const cancel = el('button', { class: 'secondary', text: t('Cancel'), attrs: { type: 'button', 'data-testid': `stage-cancel-${s.id}` } });
+      cancel.disabled = view?.status !== 'running';
+      cancel.addEventListener('click', () => post({ type: 'cancel' }));
+      card.append(el('div', { class: 'row' }, numberInput(`stage-steps-${s.id}`, t('Steps'), form.steps, (v) => { form.steps = v; })));
+      if (s.id === 'reward') card.append(ruleEditor(form, s.id));
+      if (s.id === 'ppo') {
+        card.append(el('div', { class: 'row' },
+          slider('ppo-beta', t('β (KL penalty)'), form.beta, 0.5, 0.01, (v) => { form.beta = v; }),
+          slider('ppo-gamma', t('γ (pre-training mix)'), form.gamma, 2, 0.1, (v) => { form.gamma = v; })));
+      }
+      card.append(el('div', { class: 'row buttons' }, run, cancel, lectureLink(section, t('Read the section'))));
+      if (view) card.append(...stageResults(view));
+      return card;
     })),
   );
 }
@@ -375,6 +494,8 @@ function applyInit(next: TrainingInit): void {
   init = next;
   model = next.model;
   run = next.run;
+  stageViews.clear();
+  for (const view of next.stageViews) stageViews.set(view.stage, view);
   setLanguage(next.lang, next.strings);
   document.documentElement.lang = next.lang;
   if (first) {
@@ -431,6 +552,14 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       model = message.model;
       renderModel();
       return;
+    case 'stage': {
+      const before = stageViews.get(message.view.stage)?.status;
+      stageViews.set(message.view.stage, message.view);
+      renderStages();
+      // Training from scratch waits while a stage runs (one run at a time).
+      if (before !== message.view.status) renderTrain();
+      return;
+    }
     case 'response':
       return;
   }

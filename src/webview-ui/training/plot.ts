@@ -100,8 +100,8 @@ export function pathData(points: readonly Point[]): string {
   return d;
 }
 
-/** The y-range to draw losses in: all of the validation points and the smoothed curve, padded 5%. */
-export function lossDomain(series: ReadonlyArray<readonly number[]>): [number, number] {
+/** The y-range to draw series in: all of their values, padded 5%, never below `floor` (losses: 0). */
+export function lossDomain(series: ReadonlyArray<readonly number[]>, floor = 0): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series) {
@@ -113,7 +113,7 @@ export function lossDomain(series: ReadonlyArray<readonly number[]>): [number, n
   }
   if (lo === Infinity) return [0, 1];
   const pad = (hi - lo) * 0.05 || Math.max(0.1, Math.abs(hi) * 0.05);
-  return [Math.max(0, lo - pad), hi + pad];
+  return [Math.max(floor, lo - pad), hi + pad];
 }
 
 /** 912345 → "912k", 3.1e6 → "3.1M", 4.2e9 → "4.2G" (SI, for parameters, FLOPs, tokens). */

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import {
   flopsPerStep, MAX_STEPS, parseFromTrainingPage, parseStartOptions, parseToTrainingPage, parseTrainingRequest, TRAINING_SIZES,
-  type RunSnapshot,
+  type RunSnapshot, type StageView,
 } from '../../../src/tinygpt/trainingMessages';
 import { modelInfoOf } from '../../../src/tinygpt/trainingInspect';
 import { paramCount } from '../../../src/tinygpt/model';
+
+const stageView = (patch: Partial<StageView> = {}): StageView => ({
+  stage: 'ppo', status: 'running', totalSteps: 20, points: [{ step: 1, loss: 0.5, reward: -0.2, kl: 0.01 }], metrics: { reward: 0.1 },
+  samples: [{ instruction: 'What is RLHF?', before: 'What is RLHF? What is', after: 'Reinforcement learning from human feedback.' }],
+  rankings: [{ instruction: 'What is PPO?', answers: ['a', 'b', 'c', 'd'] }], ...patch,
+});
 
 const run = (patch: Partial<RunSnapshot> = {}): RunSnapshot => ({
   size: 'tiny', status: 'running', totalSteps: 10, step: 2, losses: [6.9, 6.5], valLosses: [{ step: 2, loss: 6.6 }], tokensPerSecond: 1234,
@@ -46,6 +52,38 @@ describe('training panel: messages from the page', () => {
   });
 });
 
+describe('training panel: running a fine-tuning stage', () => {
+  const rule = { namesTerm: 2, perCharacter: -0.02, finished: 1, repetition: -2 };
+
+  it('rebuilds a stage request with its β, γ and labeler rule', () => {
+    assert.deepEqual(
+      parseFromTrainingPage({ type: 'runStage', options: { stage: 'ppo', steps: 20, beta: 0, gamma: 1, rule: { ...rule, extra: 5 }, evil: true } }),
+      { type: 'runStage', options: { stage: 'ppo', steps: 20, beta: 0, gamma: 1, rule } },
+    );
+  });
+
+  it('refuses unknown stages, β or γ out of range, and a rule with a missing or non-finite weight', () => {
+    const ok = { stage: 'reward', steps: 10, beta: 0.02, gamma: 1, rule };
+    for (const bad of [
+      { ...ok, stage: 'pretrain' },
+      { ...ok, steps: 0 },
+      { ...ok, beta: -0.1 },
+      { ...ok, beta: 11 },
+      { ...ok, gamma: Number.POSITIVE_INFINITY },
+      { ...ok, rule: { namesTerm: 2, perCharacter: -0.02, finished: 1 } },
+      { ...ok, rule: { ...rule, repetition: Number.NaN } },
+      { ...ok, rule: { ...rule, finished: 1e6 } },
+    ]) assert.equal(parseFromTrainingPage({ type: 'runStage', options: bad }), undefined, JSON.stringify(bad));
+  });
+
+  it('the page accepts a stage view and refuses a malformed one', () => {
+    assert.ok(parseToTrainingPage({ type: 'stage', view: stageView() }));
+    assert.equal(parseToTrainingPage({ type: 'stage', view: stageView({ stage: 'rlhf' as never }) }), undefined);
+    assert.equal(parseToTrainingPage({ type: 'stage', view: stageView({ metrics: { reward: 'high' } as never }) }), undefined);
+    assert.equal(parseToTrainingPage({ type: 'stage', view: stageView({ rankings: [{ instruction: 'x', answers: [1] }] as never }) }), undefined);
+  });
+});
+
 describe('training panel: request payloads', () => {
   it('rebuilds valid questions', () => {
     assert.deepEqual(parseTrainingRequest({ type: 'generate', prompt: 'The', maxTokens: 8, temperature: 0.8, seed: 1, x: 1 }), { type: 'generate', prompt: 'The', maxTokens: 8, temperature: 0.8, seed: 1 });
@@ -69,7 +107,7 @@ describe('training panel: messages to the page', () => {
   const model = { source: 'shipped', layers: 4, heads: 4, dim: 128, context: 64, vocabSize: 1024, params: 900000, steps: 600, valLoss: 3.1 };
 
   it('accepts what the extension sends', () => {
-    const init = { lang: 'en', strings: {}, sizes: [{ id: 'tiny', params: 1, flopsPerStep: 6 }], model, run: run(), stages: [], prompt: 'The' };
+    const init = { lang: 'en', strings: {}, sizes: [{ id: 'tiny', params: 1, flopsPerStep: 6 }], model, run: run(), stages: [], stageViews: [stageView()], prompt: 'The' };
     assert.ok(parseToTrainingPage({ type: 'init', init }));
     assert.ok(parseToTrainingPage({ type: 'run', run: run({ status: 'starting', step: 0, losses: [] }) }));
     assert.ok(parseToTrainingPage({ type: 'steps', from: 2, losses: [6.1, 5.9], tokensPerSecond: 900 }));
