@@ -6,10 +6,12 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { t } from '../../core/l10n';
 import type { Services } from '../../core/services';
+import { decodeCheckpoint } from '../checkpoint';
+import { PolicySampler } from './policySampler';
 import { parseStageArgs } from './stageArgs';
 import { startStage, type StageRun } from './stageClient';
 import { missingPrerequisite, type StageMetrics, type StageName, type StagePaths, type StageProgress, type StageResult } from './stageRunner';
@@ -52,6 +54,12 @@ export class StageCommand {
     if (!stage || stage === 'reward') return undefined;
     const path = this.paths[stage];
     return existsSync(path) ? path : undefined;
+  }
+
+  /** The tuned model an id names, ready to sample (the built-in provider's hook); undefined when not trained yet. */
+  async sampler(id: string): Promise<PolicySampler | undefined> {
+    const path = this.modelPath(id);
+    return path ? new PolicySampler(decodeCheckpoint(await readFile(path))) : undefined;
   }
 
   get isRunning(): boolean {

@@ -1,0 +1,94 @@
+/**
+ * A tuned tiny GPT (the SFT or PPO checkpoint) as a text sampler with the same result shape as the built-in
+ * n-gram model (lessons/ngramModel.ts SampleResult), so the built-in provider can serve it by model id
+ * (STAGE_MODEL_IDS in stageCommand.ts): the prompt is wrapped in the instruction template the model was
+ * tuned on, tokens stream as whole characters, and each carries its probability and top alternatives.
+ */
+import type { Lang } from '../../core/l10n';
+import type { SampleOptions, SampleResult, SampledToken } from '../../lessons/ngramModel';
+import { BpeTokenizer } from '../bpe';
+import type { Checkpoint } from '../checkpoint';
+import { Gpt } from '../model';
+import { Rng } from '../rng';
+import { KvDecoder } from './kvDecoder';
+import { formatPrompt } from './sftData';
+
+export class PolicySampler {
+  readonly tokenizer: BpeTokenizer;
+  readonly model: Gpt;
+
+  constructor(checkpoint: Checkpoint) {
+    this.tokenizer = new BpeTokenizer(checkpoint.tokenizer);
+    this.model = new Gpt(checkpoint.config, { params: checkpoint.params });
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text);
+  }
+
+  /** The instruction as the tuned model saw its training prompts. */
+  static prompt(instruction: string, lang: Lang): string {
+    return formatPrompt(instruction, lang);
+  }
+
+  sample(prompt: string, o: SampleOptions = {}): SampleResult {
+    const { context: T, vocabSize: V } = this.model.config;
+    const eot = this.tokenizer.endOfText;
+    const ids = this.encode(prompt);
+    const decoder = new KvDecoder(this.model);
+    for (const id of ids.slice(Math.max(0, ids.length - Math.floor(T / 2)))) decoder.push(id);
+    const rng = new Rng(o.seed ?? 0);
+    const temperature = o.temperature ?? 1;
+    const maxTokens = o.maxTokens ?? 40;
+    const alternatives = o.alternatives ?? 5;
+    const utf8 = new TextDecoder('utf-8');
+    const tokens: SampledToken[] = [];
+    let text = '';
+    let finish: SampleResult['finish'] = 'length';
+    const probs = new Float64Array(V);
+    for (let step = 0; step < maxTokens && decoder.length < T; step++) {
+      const logits = decoder.logits;
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) max = Math.max(max, logits[v]);
+      let z = 0;
+      for (let v = 0; v < V; v++) z += (probs[v] = Math.exp(logits[v] - max));
+      for (let v = 0; v < V; v++) probs[v] /= z;
+      const id = choose(probs, temperature, o.topK, o.topP, rng);
+      if (id === eot) {
+        finish = 'end';
+        break;
+      }
+      const piece = utf8.decode(this.tokenizer.tokenBytes(id), { stream: true });
+      const top = Array.from(probs, (p, v) => ({ v, p })).sort((a, b) => b.p - a.p).slice(0, alternatives)
+        .map(({ v, p }) => ({ token: v === eot ? '<|endoftext|>' : this.tokenizer.decode([v]), p }));
+      tokens.push({ token: this.tokenizer.decode([id]), text: piece, p: probs[id], top });
+      text += piece;
+      decoder.push(id);
+    }
+    const rest = utf8.decode();
+    if (rest && tokens.length) {
+      tokens[tokens.length - 1].text += rest;
+      text += rest;
+    }
+    return { text, tokens, finish };
+  }
+}
+
+/** Greedy at temperature 0; otherwise top-k, then top-p (nucleus), then a draw from p^(1/T). */
+function choose(probs: Float64Array, temperature: number, topK: number | undefined, topP: number | undefined, rng: Rng): number {
+  const order = Array.from(probs.keys()).sort((a, b) => probs[b] - probs[a]);
+  if (temperature <= 0) return order[0];
+  let keep = order.slice(0, topK && topK > 0 ? topK : order.length);
+  if (topP !== undefined && topP < 1) {
+    let mass = 0;
+    const cut = keep.findIndex((v) => (mass += probs[v]) >= topP);
+    keep = keep.slice(0, cut < 0 ? keep.length : cut + 1);
+  }
+  const weights = keep.map((v) => Math.pow(probs[v], 1 / temperature));
+  let u = rng.next() * weights.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < keep.length; i++) {
+    u -= weights[i];
+    if (u <= 0) return keep[i];
+  }
+  return keep[keep.length - 1];
+}
