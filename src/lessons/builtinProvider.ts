@@ -6,7 +6,17 @@
  */
 import { t, type Lang } from '../core/l10n';
 import { LlmError, type ChatProvider, type ChatRequest, type StreamEvent } from '../llm/types';
+import type { SampleOptions, SampleResult } from './ngramModel';
 import type { NgramSource } from './ngramSource';
+
+/** What the provider samples from: the n-gram model, or a tuned tiny GPT (tinygpt/stages/policySampler.ts). */
+export interface BuiltinSampler {
+  sample(prompt: string, options: SampleOptions): SampleResult;
+  encode(text: string): ArrayLike<unknown>;
+}
+
+/** Model ids of the tuned tiny GPT checkpoints (llmLab.train stages 'sft' and 'ppo'). */
+const TUNED_PREFIX = 'tinygpt-';
 
 export const BUILTIN_MODELS: Record<Lang, string> = { en: 'ngram-en', 'zh-cn': 'ngram-zh-cn' };
 
@@ -23,11 +33,17 @@ export function builtinLang(model: string | undefined, prompt: string, fallback:
 
 export class BuiltinProvider implements ChatProvider {
   readonly id = 'builtin' as const;
+  private tuned: ((id: string) => Promise<BuiltinSampler | undefined>) | undefined;
 
   constructor(
     private readonly source: NgramSource,
     private readonly uiLanguage: () => Lang = () => 'en',
   ) {}
+
+  /** Serves tuned tiny GPT checkpoints by id ('tinygpt-sft', 'tinygpt-ppo'); set once the tiny GPT is registered. */
+  useTunedModels(resolve: (id: string) => Promise<BuiltinSampler | undefined>): void {
+    this.tuned = resolve;
+  }
 
   get label(): string {
     return t('Built-in n-gram model');
@@ -46,13 +62,20 @@ export class BuiltinProvider implements ChatProvider {
   async *chat(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const started = Date.now();
     if (signal.aborted) throw new LlmError('cancelled', t('Cancelled.'));
-    if (request.model && !Object.values(BUILTIN_MODELS).includes(request.model)) {
+    const tunedId = request.model?.startsWith(TUNED_PREFIX) ? request.model : undefined;
+    if (request.model && !tunedId && !Object.values(BUILTIN_MODELS).includes(request.model)) {
       throw new LlmError('notFound', t('The built-in provider has no model "{0}".', request.model), { model: request.model });
     }
     const prompt = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const lang = builtinLang(request.model, prompt, this.uiLanguage());
-    const model = await this.guard(() => this.source.model(lang));
-    if (!model) throw new LlmError('noProvider', t('The built-in model is not available (dist/content/ngram.json is missing).'));
+    let model: BuiltinSampler | undefined;
+    if (tunedId) {
+      model = await this.guard(async () => this.tuned?.(tunedId));
+      if (!model) throw new LlmError('notFound', t('The tuned tiny GPT "{0}" does not exist yet: train it with llmLab.train first.', tunedId), { model: tunedId });
+    } else {
+      model = await this.guard(() => this.source.model(lang));
+      if (!model) throw new LlmError('noProvider', t('The built-in model is not available (dist/content/ngram.json is missing).'));
+    }
 
     const maxTokens = Math.max(1, Math.min(request.maxTokens ?? 40, 400));
     const result = model.sample(prompt, {
@@ -93,7 +116,7 @@ export class BuiltinProvider implements ChatProvider {
     }
     const promptTokens = model.encode(prompt).length;
     yield { type: 'usage', promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
-    yield { type: 'done', finishReason, model: BUILTIN_MODELS[lang], ttftMs, totalMs: Date.now() - started };
+    yield { type: 'done', finishReason, model: tunedId ?? BUILTIN_MODELS[lang], ttftMs, totalMs: Date.now() - started };
   }
 
   private async guard<T>(load: () => Promise<T>): Promise<T> {

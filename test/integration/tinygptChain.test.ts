@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { DemoResult } from '../../src/demos/demoTypes';
 import type { StageCommandResult } from '../../src/tinygpt/stages/stageCommand';
 import { activateExtension } from './support/host';
 
@@ -11,7 +12,8 @@ async function train(arg: Record<string, unknown>): Promise<StageCommandResult> 
 }
 
 // The shipped pre-trained model through the three InstructGPT stages, as a learner (or the walkthrough)
-// would run them, with tiny step counts: this checks the wiring — worker, checkpoints, chaining — not quality.
+// would run them, with tiny step counts: this checks the wiring — worker, checkpoints, chaining, serving the
+// tuned policy as a built-in model — not quality.
 describe('tiny GPT: pre-trained → SFT → reward model → PPO through llmLab.train', function () {
   this.timeout(900_000);
 
@@ -48,5 +50,12 @@ describe('tiny GPT: pre-trained → SFT → reward model → PPO through llmLab.
     assert.ok(ppo.checkpoint && existsSync(ppo.checkpoint));
     assert.ok(Number.isFinite(ppo.metrics.reward) && Number.isFinite(ppo.metrics.kl), JSON.stringify(ppo.metrics));
     assert.ok(ppo.samples && ppo.samples.length > 0);
+
+    // The tuned policy is a built-in model like the others.
+    const demo = await vscode.commands.executeCommand<DemoResult>('llmLab.runDemo', { id: 'next-token', provider: 'builtin', model: 'tinygpt-ppo', showUi: false });
+    assert.ok(demo, 'runDemo returned nothing');
+    assert.equal(demo.ok, true, JSON.stringify(demo.error));
+    assert.equal(demo.provider, 'builtin');
+    assert.equal(demo.model, 'tinygpt-ppo');
   });
 });

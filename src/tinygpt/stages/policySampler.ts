@@ -31,6 +31,11 @@ export class PolicySampler {
     return formatPrompt(instruction, lang);
   }
 
+  /** Answers an instruction: wrapped in the template of its language (Chinese when it has CJK characters). */
+  answer(instruction: string, o: SampleOptions = {}): SampleResult {
+    return this.sample(PolicySampler.prompt(instruction, /[\u3400-\u9fff]/.test(instruction) ? 'zh-cn' : 'en'), o);
+  }
+
   sample(prompt: string, o: SampleOptions = {}): SampleResult {
     const { context: T, vocabSize: V } = this.model.config;
     const eot = this.tokenizer.endOfText;

@@ -56,10 +56,15 @@ export class StageCommand {
     return existsSync(path) ? path : undefined;
   }
 
-  /** The tuned model an id names, ready to sample (the built-in provider's hook); undefined when not trained yet. */
-  async sampler(id: string): Promise<PolicySampler | undefined> {
+  /**
+   * The tuned model an id names as the built-in provider samples it (the user's text is the instruction);
+   * undefined when not trained yet. Decoding is cached per new token, so an answer costs milliseconds.
+   */
+  async sampler(id: string): Promise<{ sample: PolicySampler['answer']; encode: PolicySampler['encode'] } | undefined> {
     const path = this.modelPath(id);
-    return path ? new PolicySampler(decodeCheckpoint(await readFile(path))) : undefined;
+    if (!path) return undefined;
+    const s = new PolicySampler(decodeCheckpoint(await readFile(path)));
+    return { sample: (prompt, options) => s.answer(prompt, options), encode: (text) => s.encode(text) };
   }
 
   get isRunning(): boolean {
