@@ -50,7 +50,7 @@ describe('walkthrough', () => {
     await webviewFrame('h1:text("The lecture, in your editor")', 30000);
     await waitForWebviewsSettled();
     await page.locator('.getting-started-step[data-step-id$="#open-lecture"] .button-container a').first().click();
-    await webviewFrame('h1[data-section-id]');
+    await webviewFrame('h1[data-section-id]', 60000);
     await vscode.commands.executeCommand('llmLab.openWalkthrough');
     await waitFor(
       async () => (await page.locator('[data-done-step-id$="#open-lecture"][aria-checked="true"]').count()) > 0,
