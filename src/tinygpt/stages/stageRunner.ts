@@ -47,7 +47,8 @@ export interface StageMetrics {
   /** SFT: mean loss on held-out answers, before and after. */
   heldOutLossBefore?: number;
   heldOutLoss?: number;
-  /** SFT: p(<|endoftext|>) after a complete held-out answer (does the model know an answer ends?). */
+  /** SFT: p(<|endoftext|>) after a complete held-out answer (does the model know an answer ends?), before and after. */
+  stopProbabilityBefore?: number;
   stopProbability?: number;
   pairAccuracyBefore?: number;
   pairAccuracy?: number;
@@ -139,6 +140,8 @@ async function runSft(req: StageRequest, hooks: StageHooks): Promise<StageResult
     steps: req.steps, seed: req.seed, warmupSteps: Math.min(10, Math.max(1, Math.floor(req.steps / 10))),
   });
   const heldOutLossBefore = trainer.heldOutLoss();
+  const pre = new Gpt(base.config, { params: base.params });
+  const stopProbabilityBefore = stopProbability(pre, trainer.heldOut, tokenizer.endOfText);
   let cancelled = false;
   for (let i = 0; i < req.steps; i++) {
     await yieldToEvents();
@@ -151,9 +154,9 @@ async function runSft(req: StageRequest, hooks: StageHooks): Promise<StageResult
   }
   const metrics: StageMetrics = {
     heldOutLossBefore, heldOutLoss: trainer.heldOutLoss(),
-    stopProbability: stopProbability(trainer.model, trainer.heldOut, tokenizer.endOfText),
+    stopProbabilityBefore, stopProbability: stopProbability(trainer.model, trainer.heldOut, tokenizer.endOfText),
   };
-  const samples = beforeAfter(new Gpt(base.config, { params: base.params }), trainer.model, tokenizer, showcase(data.heldOut), 24);
+  const samples = beforeAfter(pre, trainer.model, tokenizer, showcase(data.heldOut), 24);
   const checkpoint = await save(req.paths.sft, {
     config: base.config, tokenizer: base.tokenizer, params: trainer.model.params as Float32Array,
     meta: { stage: 'sft', steps: trainer.step, seed: req.seed, ...metrics },
