@@ -286,7 +286,9 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
     );
   }
   const providerId = provider.id;
-  let model = (provider.id === 'builtin' ? undefined : options.model) || provider.defaultModel || options.model || '';
+  // The built-in provider ignores a model name meant for an endpoint, except a tuned tiny GPT it serves by id.
+  const modelFor = (id: string): string | undefined => (id !== 'builtin' || options.model?.startsWith('tinygpt-') ? options.model : undefined);
+  let model = modelFor(provider.id) || provider.defaultModel || options.model || '';
   emit(-1, { type: 'provider', provider: providerId, model });
 
   const results: DemoRunResult[] = planned.map(skeleton);
@@ -309,7 +311,8 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
 
     const stream = async (messages: ChatMessage[], maxTokens: number | undefined): Promise<string> => {
       const request: ChatRequest = { messages, temperature: p.temperature };
-      if (options.model && provider.id !== 'builtin') request.model = options.model;
+      const requested = modelFor(provider.id);
+      if (requested) request.model = requested;
       if (maxTokens !== undefined) request.maxTokens = maxTokens;
       if (def.options.logprobs) {
         request.logprobs = true;
