@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test/host/runner-extension/**', 'screenshots-tmp/**', 'test/widgets-harness/dist/**', 'test/playground-harness/out/**', 'test/widgets-harness/shots/**'] },
+  { ignores: ['dist/**', 'out/**', '.package/**', 'node_modules/**', '.vscode-test/**', 'test/host/runner-extension/**', 'screenshots-tmp/**', 'test/widgets-harness/dist/**', 'test/playground-harness/out/**', 'test/widgets-harness/shots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
