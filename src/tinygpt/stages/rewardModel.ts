@@ -14,6 +14,7 @@ import { Rng } from '../rng';
 import { pairLoss, sigmoid } from '../../lessons/rankingLoss';
 import { preferencePairs, rankAnswers, type LabelerRule } from './labeler';
 import type { SftExample } from './sftData';
+import { Epochs } from './epochs';
 import { StageOptimizer } from './stageOptimizer';
 import { encodeAll } from './sft';
 import { generate } from './tokenLogProbs';
@@ -208,8 +209,7 @@ export class RewardTrainer {
   readonly losses: number[] = [];
   step = 0;
   private readonly optimizer: StageOptimizer;
-  private readonly rng: Rng;
-  private order: number[] = [];
+  private readonly epochs: Epochs<Ranking>;
 
   constructor(readonly rm: RewardModel, readonly train: Ranking[], readonly heldOut: Ranking[], readonly pad: number, settings: Partial<RewardSettings> = {}) {
     this.settings = { ...DEFAULT_REWARD, ...settings };
@@ -219,29 +219,14 @@ export class RewardTrainer {
       { params: rm.gpt.params, grads: rm.gpt.grads, decay: weightDecayMask(rm.gpt.config) },
       { params: rm.head, grads: rm.headGrad, decay: headDecay },
     ]);
-    this.rng = new Rng(this.settings.seed);
-  }
-
-  private nextBatch(): Ranking[] {
-    const out: Ranking[] = [];
-    while (out.length < this.settings.batch) {
-      if (!this.order.length) {
-        this.order = this.train.map((_, i) => i).filter((i) => this.train[i].pairs.length);
-        for (let i = this.order.length - 1; i > 0; i--) {
-          const j = this.rng.int(i + 1);
-          [this.order[i], this.order[j]] = [this.order[j], this.order[i]];
-        }
-      }
-      out.push(this.train[this.order.pop()!]);
-    }
-    return out;
+    this.epochs = new Epochs(train, new Rng(this.settings.seed), (r) => r.pairs.length > 0);
   }
 
   runStep(): RewardStepInfo {
     const started = performance.now();
     const { lr: peak, warmupSteps, steps } = this.settings;
     this.optimizer.zeroGrad();
-    const { loss, pairs, correct } = this.rm.lossAndGrad(this.nextBatch(), this.pad);
+    const { loss, pairs, correct } = this.rm.lossAndGrad(this.epochs.batch(this.settings.batch), this.pad);
     const lr = learningRate(this.step, { lr: peak, warmupSteps, steps, minLrRatio: 0.1 });
     this.optimizer.step(lr);
     this.step++;

@@ -9,6 +9,7 @@ import { Gpt, weightDecayMask } from '../model';
 import { learningRate } from '../optimizer';
 import { Rng } from '../rng';
 import { encodeExample, sftBatch, type EncodedExample, type SftExample } from './sftData';
+import { Epochs } from './epochs';
 import { StageOptimizer } from './stageOptimizer';
 import { generate } from './tokenLogProbs';
 
@@ -92,8 +93,7 @@ export class SftTrainer {
   readonly losses: number[] = [];
   step = 0;
   private readonly optimizer: StageOptimizer;
-  private readonly rng: Rng;
-  private order: number[] = [];
+  private readonly epochs: Epochs<EncodedExample>;
 
   /** params are copied: the pre-trained weights stay as they were. */
   constructor(config: GptConfig, params: Float32Array, readonly tokenizer: BpeTokenizer, train: SftExample[], heldOut: SftExample[], settings: Partial<SftSettings> = {}) {
@@ -103,30 +103,14 @@ export class SftTrainer {
     this.train = encodeAll(tokenizer, train, config.context);
     this.heldOut = encodeAll(tokenizer, heldOut, config.context);
     this.optimizer = new StageOptimizer([{ params: this.model.params, grads: this.model.grads, decay: weightDecayMask(config) }]);
-    this.rng = new Rng(this.settings.seed);
-  }
-
-  /** Examples in shuffled epochs (each seen once before any repeats). */
-  private nextBatch(): EncodedExample[] {
-    const out: EncodedExample[] = [];
-    while (out.length < this.settings.batch) {
-      if (!this.order.length) {
-        this.order = this.train.map((_, i) => i);
-        for (let i = this.order.length - 1; i > 0; i--) {
-          const j = this.rng.int(i + 1);
-          [this.order[i], this.order[j]] = [this.order[j], this.order[i]];
-        }
-      }
-      out.push(this.train[this.order.pop()!]);
-    }
-    return out;
+    this.epochs = new Epochs(this.train, new Rng(this.settings.seed));
   }
 
   runStep(): SftStepInfo {
     const started = performance.now();
     const { batch, steps, lr: peak, warmupSteps } = this.settings;
     const T = this.model.config.context;
-    const { x, y, mask } = sftBatch(this.nextBatch(), T, this.tokenizer.endOfText);
+    const { x, y, mask } = sftBatch(this.epochs.batch(batch), T, this.tokenizer.endOfText);
     this.optimizer.zeroGrad();
     const { loss } = this.model.forward(x, batch, T, y, mask);
     this.model.backward();

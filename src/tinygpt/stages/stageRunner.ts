@@ -109,8 +109,18 @@ async function save(path: string, ck: Checkpoint): Promise<string> {
   return path;
 }
 
-/** Lets a worker's message handlers (cancel) run between steps. */
-const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
+/**
+ * Runs `step` up to `steps` times; between steps it lets the worker's message handlers run and stops when
+ * cancelled. Returns whether it was cancelled.
+ */
+async function stepLoop(steps: number, hooks: StageHooks, step: () => void): Promise<boolean> {
+  for (let i = 0; i < steps; i++) {
+    await new Promise((r) => setImmediate(r));
+    if (hooks.isCancelled?.()) return true;
+    step();
+  }
+  return false;
+}
 
 function examplesFrom(paths: StagePaths): { train: SftExample[]; heldOut: SftExample[] } {
   // dist/content in the extension; the media folder (source files) in tests and scripts.
@@ -142,16 +152,10 @@ async function runSft(req: StageRequest, hooks: StageHooks): Promise<StageResult
   const heldOutLossBefore = trainer.heldOutLoss();
   const pre = new Gpt(base.config, { params: base.params });
   const stopProbabilityBefore = stopProbability(pre, trainer.heldOut, tokenizer.endOfText);
-  let cancelled = false;
-  for (let i = 0; i < req.steps; i++) {
-    await yieldToEvents();
-    if (hooks.isCancelled?.()) {
-      cancelled = true;
-      break;
-    }
+  const cancelled = await stepLoop(req.steps, hooks, () => {
     const info = trainer.runStep();
     hooks.onProgress?.({ stage: 'sft', step: info.step, steps: req.steps, loss: info.loss, metrics: { heldOutLossBefore } });
-  }
+  });
   const metrics: StageMetrics = {
     heldOutLossBefore, heldOutLoss: trainer.heldOutLoss(),
     stopProbabilityBefore, stopProbability: stopProbability(trainer.model, trainer.heldOut, tokenizer.endOfText),
@@ -183,16 +187,10 @@ async function runReward(req: StageRequest, hooks: StageHooks): Promise<StageRes
   const rm = new RewardModel(sft.config, sft.params);
   const trainer = new RewardTrainer(rm, train, heldOut, tokenizer.endOfText, { steps: req.steps, batch: RANKINGS_PER_STEP, seed: req.seed, warmupSteps: Math.min(5, Math.max(1, Math.floor(req.steps / 10))) });
   const pairAccuracyBefore = trainer.heldOutAccuracy();
-  let cancelled = false;
-  for (let i = 0; i < req.steps; i++) {
-    await yieldToEvents();
-    if (hooks.isCancelled?.()) {
-      cancelled = true;
-      break;
-    }
+  const cancelled = await stepLoop(req.steps, hooks, () => {
     const info = trainer.runStep();
     hooks.onProgress?.({ stage: 'reward', step: info.step, steps: req.steps, loss: info.loss, metrics: { pairAccuracyBefore } });
-  }
+  });
   const metrics: StageMetrics = { pairAccuracyBefore, pairAccuracy: trainer.heldOutAccuracy() };
   const checkpoint = await save(req.paths.reward, {
     config: sft.config, tokenizer: sft.tokenizer, params: rm.gpt.params as Float32Array,
@@ -226,17 +224,11 @@ async function runPpo(req: StageRequest, hooks: StageHooks): Promise<StageResult
     steps: req.steps, beta: req.beta, gamma: req.gamma, seed: req.seed,
   });
   const losses: number[] = [];
-  let cancelled = false;
-  for (let i = 0; i < req.steps; i++) {
-    await yieldToEvents();
-    if (hooks.isCancelled?.()) {
-      cancelled = true;
-      break;
-    }
+  const cancelled = await stepLoop(req.steps, hooks, () => {
     const info = trainer.runStep();
     losses.push(info.policyLoss);
     hooks.onProgress?.({ stage: 'ppo', step: info.step, steps: req.steps, loss: info.policyLoss, metrics: { reward: info.reward, kl: info.kl, ptxLoss: info.ptxLoss } });
-  }
+  });
   const last = trainer.history.at(-1);
   const metrics: StageMetrics = { reward: last?.reward, kl: last?.kl, ptxLoss: last && Number.isFinite(last.ptxLoss) ? last.ptxLoss : undefined };
   const samples = beforeAfter(trainer.reference, trainer.policy, tokenizer, showcase(data.heldOut), 24);
