@@ -3,18 +3,10 @@
  * steps?, seed?, beta?, gamma?, labeler?: 'scripted', rule?, showUi? }. Checked before anything starts, so a
  * bad call returns { ok: false, error } instead of failing inside a worker.
  */
-import { parseRule, type LabelerRule } from './labeler';
-import { STAGE_DEFAULTS, STAGE_NAMES, type StageName } from './stageRunner';
+import { parseRule } from './labeler';
+import { STAGE_DEFAULTS, STAGE_NAMES, type StageName, type StageRequest } from './stageRunner';
 
-export interface StageArgs {
-  stage: StageName;
-  steps: number;
-  seed: number;
-  beta: number;
-  gamma: number;
-  rule: LabelerRule;
-  showUi: boolean;
-}
+export type StageArgs = Omit<StageRequest, 'paths'> & { showUi: boolean };
 
 export function isStageName(v: unknown): v is StageName {
   return typeof v === 'string' && (STAGE_NAMES as readonly string[]).includes(v);
