@@ -65,6 +65,8 @@ async function session(kit: HostKit, server: ModelServer, name: string, theme: s
     await page.goto(host.url, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     await page.waitForTimeout(2500);
+    // The theme of settings.json, applied (the workbench carries the theme type as a class: vs = light).
+    await page.waitForSelector(`.monaco-workbench.${/light/i.test(theme) ? 'vs' : 'vs-dark'}`, { timeout: 10000 });
     try {
       await shots(page);
     } catch (error) {
@@ -105,10 +107,10 @@ async function training(page: Page, file: string): Promise<void> {
   const frame = await frameWith(page, '[data-testid="train-start"]', 30000);
   await frame.check('[data-testid="size-tiny"]');
   await frame.fill('[data-testid="train-steps"]', '400');
-  await frame.fill('[data-testid="train-every"]', '10');
+  await frame.fill('[data-testid="train-every"]', '25');
   await frame.click('[data-testid="train-start"]');
-  await frame.waitForSelector('[data-testid="sample-30"]', { timeout: 180000 });
-  await frame.$eval('[data-testid="train-status"]', (el) => el.scrollIntoView({ block: 'start' }));
+  await frame.waitForSelector('[data-testid="sample-150"]', { timeout: 300000 });
+  await frame.$eval('[data-testid="train-start"]', (el) => el.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(600);
   await page.screenshot({ path: join(out, file) });
   await frame.click('[data-testid="train-cancel"]');

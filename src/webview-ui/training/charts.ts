@@ -34,7 +34,7 @@ export function drawLossChart(data: LossData): SVGSVGElement {
     ? t('Loss curves: no steps yet')
     : t('Loss curves: step {0}, train loss {1}, validation loss {2}', data.losses.length, last.toFixed(3), lastVal ? lastVal.loss.toFixed(3) : '—')));
   const smooth = ema(data.losses, 0.9);
-  const [y0, y1] = data.title !== undefined ? lossDomain([data.losses], -Infinity) : lossDomain([smooth, data.valLosses.map((v) => v.loss), data.losses.slice(0, 1)]);
+  const [y0, y1] = data.title !== undefined ? lossDomain([data.losses], -Infinity) : lossDomain([smooth, data.valLosses.map((v) => v.loss), data.losses]);
   const xMax = Math.max(1, data.totalSteps, data.losses.length);
   const x = linearScale(0, xMax, M.left, W - M.right);
   const y = linearScale(y0, y1, H - M.bottom, M.top);
