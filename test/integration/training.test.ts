@@ -105,6 +105,24 @@ describe('training panel: watch a GPT learn', function () {
     await waitStatus(frame, 'cancelled');
   });
 
+  it('fine-tunes with SFT from the panel: a live loss plot, then before/after answers to held-out instructions', async () => {
+    await frame.$eval(id('stage-sft'), (el) => el.scrollIntoView({ block: 'center' }));
+    await frame.fill(id('stage-steps-sft'), '3');
+    await frame.click(id('stage-run-sft'));
+    await waitFor(async () => (await frame.getAttribute(id('stage-status-sft'), 'data-status')) === 'done', 'the SFT stage finishes', 240000, 500);
+    const d = await frame.$eval(`${id('stage-chart-sft-loss')} path.train-raw`, (el) => el.getAttribute('d') ?? '');
+    assert.equal(d.split('L').length, 3, `one point per SFT step: ${d}`);
+    assert.match(await textOf(frame, 'stage-metrics-sft'), /held-out answer loss \d+\.\d{3} → \d+\.\d{3}/);
+    assert.ok((await frame.$$(`${id('stage-samples-sft')} tbody tr`)).length > 0, 'before/after rows');
+  });
+
+  it("the reward stage shows the scripted labeler's rule, and the rule follows an edited weight", async () => {
+    await frame.$eval(id('stage-reward'), (el) => el.scrollIntoView({ block: 'center' }));
+    assert.match(await textOf(frame, 'labeler-rule'), /\+2 if the answer names the right glossary term/);
+    await frame.fill(id('rule-namesTerm'), '5');
+    await waitFor(async () => /\+5 if the answer names the right glossary term/.test(await textOf(frame, 'labeler-rule')), 'the rule text follows the weight');
+  });
+
   it('looks inside: an attention map per head and next-token probabilities for the typed sentence', async () => {
     await frame.fill(id('inspect-text'), 'The model learns from human feedback.');
     await frame.click(id('inspect-run'));
