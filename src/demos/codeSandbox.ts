@@ -53,7 +53,12 @@ export function createCodeExecutor(policy: {
   // One question at a time: parallel runs queue, and a queued question for a cancelled demo is never shown.
   let questions: Promise<unknown> = Promise.resolve();
   const ask = (request: Parameters<ProgramSandbox['ask']>[0], signal: AbortSignal): Promise<ConsentAnswer> => {
-    const answer = questions.then(() => (signal.aborted || policy.setting() === 'always' ? (signal.aborted ? 'decline' : 'run') : policy.sandbox().ask(request, signal)));
+    const answer = questions.then((): ConsentAnswer | Promise<ConsentAnswer> => {
+      if (signal.aborted) return 'decline';
+      // "Always run" chosen for an earlier question while this one waited.
+      if (policy.setting() === 'always') return 'run';
+      return policy.sandbox().ask(request, signal);
+    });
     questions = answer.catch(() => undefined);
     return answer;
   };

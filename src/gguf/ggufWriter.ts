@@ -248,10 +248,13 @@ class ByteWriter {
   }
 }
 
-/** IEEE 754 half precision, round to nearest even; overflow → ±Inf, NaN kept. */
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+
+/** IEEE 754 half precision, round to nearest even; overflow → ±Inf, NaN kept. No allocation (hot in exports). */
 export function float32ToFloat16Bits(value: number): number {
-  const f32 = new Float32Array([value]);
-  const x = new Uint32Array(f32.buffer)[0];
+  f32Scratch[0] = value;
+  const x = u32Scratch[0];
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;

@@ -14,6 +14,8 @@ const PAGE_GRACE_MS = 5000;
 /** A cancelled run that the page has not confirmed by then is reported cancelled anyway. */
 const CANCEL_GRACE_MS = 500;
 
+const CANCELLED: SandboxRunResult = { end: 'cancelled', stdout: '', stderr: '', durationMs: 0, startMs: 0 };
+
 interface PendingRun {
   resolve: (result: SandboxRunResult) => void;
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
@@ -64,7 +66,7 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
       }
       host.dispose();
       // The page and its workers are gone: whatever was running or waiting ends now.
-      for (const run of [...this.runs.values()]) run.resolve({ end: 'cancelled', stdout: '', stderr: t('The sandbox panel was closed.'), durationMs: 0, startMs: 0 });
+      for (const run of [...this.runs.values()]) run.resolve({ ...CANCELLED, stderr: t('The sandbox panel was closed.') });
       for (const answer of [...this.asks.values()]) answer('decline');
       this.runs.clear();
       this.asks.clear();
@@ -118,10 +120,9 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
 
   /** Runs a program in the sandbox page; never throws. */
   async run(language: SandboxLanguage, program: string, label: string, signal?: AbortSignal, onOutput?: PendingRun['onOutput']): Promise<SandboxRunResult> {
-    const aborted = (): SandboxRunResult => ({ end: 'cancelled', stdout: '', stderr: '', durationMs: 0, startMs: 0 });
-    if (signal?.aborted) return aborted();
+    if (signal?.aborted) return { ...CANCELLED };
     const host = await this.open(true);
-    if (signal?.aborted) return aborted();
+    if (signal?.aborted) return { ...CANCELLED };
     const id = `r${++this.counter}`;
     const limits = this.limits;
     return new Promise<SandboxRunResult>((resolve) => {
@@ -136,7 +137,7 @@ export class SandboxView extends Disposable implements vscode.WebviewViewProvide
       };
       const onAbort = () => {
         host.post({ type: 'cancel', id });
-        setTimeout(() => finish({ end: 'cancelled', stdout: '', stderr: '', durationMs: 0, startMs: 0 }), CANCEL_GRACE_MS);
+        setTimeout(() => finish({ ...CANCELLED }), CANCEL_GRACE_MS);
       };
       // The page enforces the limits; this only catches a page that stopped answering altogether.
       const ceiling = setTimeout(() => {

@@ -11,6 +11,7 @@
 import type { BpeData } from './bpe';
 import type { GptConfig, TrainConfig } from './config';
 import { paramCount } from './model';
+import { float32ToFloat16Bits } from '../gguf/ggufWriter';
 
 export const CHECKPOINT_MAGIC = 'TGPT';
 export const CHECKPOINT_VERSION = 1;
@@ -55,34 +56,8 @@ interface Header {
   tensors: TensorEntry[];
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float32 → IEEE half (round to nearest even; overflow → ±Inf, NaN kept). */
-export function toHalf(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rest > mid || (rest === mid && half & 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++; // a carry into the exponent is still right
-  return sign | half;
-}
+/** float32 → IEEE half: the GGUF writer's conversion (one implementation for checkpoints and exports). */
+export const toHalf = float32ToFloat16Bits;
 
 export function fromHalf(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;

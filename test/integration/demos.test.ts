@@ -5,10 +5,9 @@ import * as vscode from 'vscode';
 import type { Frame } from 'playwright-core';
 import type { DemoResult } from '../../src/demos/demoTypes';
 import { ModelServer, type RecordedRequest, type Rule } from '../server/modelServer';
-import { activateExtension, closeAllEditors, waitFor, waitForWebviewsSettled, waitForWebviewTheme, webviewFrame, workbenchPage } from './support/host';
+import { activateExtension, closeAllEditors, useTestServerSettings, waitFor, waitForWebviewsSettled, waitForWebviewTheme, webviewFrame, workbenchPage } from './support/host';
 import { recordFigure } from './support/perf';
 
-const KEYS = ['provider', 'baseUrl', 'model', 'language', 'codeExecution'] as const;
 const DEMOS = [
   'zero-shot', 'one-shot-translation', 'few-shot-sentiment', 'tldr-summary', 'commonsense-probes', 'cot-vs-standard',
   'zero-shot-cot', 'self-consistency', 'pal', 'instruction-vs-completion', 'temperature-sampling', 'next-token',
@@ -87,18 +86,12 @@ function chats(server: ModelServer): RecordedRequest[] {
 describe('demos: runDemo, the playground and prompt files in the real host', function () {
   this.timeout(60000);
   let server: ModelServer;
-  const saved: Record<string, unknown> = {};
-  const settings = () => vscode.workspace.getConfiguration('llmLab');
+  let restoreSettings: () => Promise<void>;
 
   before(async () => {
     server = await ModelServer.start();
     await activateExtension();
-    for (const key of KEYS) saved[key] = settings().inspect(key)?.globalValue;
-    await settings().update('provider', 'openai-compatible', vscode.ConfigurationTarget.Global);
-    await settings().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
-    await settings().update('model', undefined, vscode.ConfigurationTarget.Global);
-    await settings().update('language', 'en', vscode.ConfigurationTarget.Global);
-    await settings().update('codeExecution', 'always', vscode.ConfigurationTarget.Global);
+    restoreSettings = await useTestServerSettings(server.baseUrl);
   });
 
   beforeEach(() => {
@@ -107,7 +100,7 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
   });
 
   after(async () => {
-    for (const key of KEYS) await settings().update(key, saved[key], vscode.ConfigurationTarget.Global);
+    await restoreSettings();
     await closeAllEditors();
     await server.close();
   });

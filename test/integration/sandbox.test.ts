@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DemoResult } from '../../src/demos/demoTypes';
 import { ModelServer, type Rule } from '../server/modelServer';
-import { activateExtension, closeAllEditors, waitFor, webviewFrame } from './support/host';
+import { activateExtension, closeAllEditors, useTestServerSettings, waitFor, webviewFrame } from './support/host';
 import { recordFigure } from './support/perf';
 
-const KEYS = ['provider', 'baseUrl', 'model', 'language', 'codeExecution'] as const;
 const PY_SMALL = '```python\ndef solution():\n    baked = 200\n    sold = 93 + 39\n    returned = 6\n    return baked - sold + returned\n```';
 const PY_LARGE = '```python\ndef solution():\n    baked = 2000000\n    sold = 930417 + 390281\n    returned = 6125\n    return baked - sold + returned\n```';
 const PAL_RULES: Rule[] = [
@@ -28,7 +27,7 @@ describe('sandbox: PAL programs run in the Program Sandbox view (real host, WebA
   let server: ModelServer;
   let listener: Server;
   let connections = 0;
-  const saved: Record<string, unknown> = {};
+  let restoreSettings: () => Promise<void>;
   const settings = () => vscode.workspace.getConfiguration('llmLab');
   const dir = mkdtempSync(join(tmpdir(), 'llmlab-host-canary-'));
   const canary = join(dir, 'canary.txt');
@@ -43,12 +42,7 @@ describe('sandbox: PAL programs run in the Program Sandbox view (real host, WebA
     writeFileSync(canary, 'canary');
     process.env.LLMLAB_HOST_SECRET = SECRET; // what the extension host holds; a program must never print it
     await activateExtension();
-    for (const key of KEYS) saved[key] = settings().inspect(key)?.globalValue;
-    await settings().update('provider', 'openai-compatible', vscode.ConfigurationTarget.Global);
-    await settings().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
-    await settings().update('model', undefined, vscode.ConfigurationTarget.Global);
-    await settings().update('language', 'en', vscode.ConfigurationTarget.Global);
-    await settings().update('codeExecution', 'always', vscode.ConfigurationTarget.Global);
+    restoreSettings = await useTestServerSettings(server.baseUrl);
   });
 
   beforeEach(() => {
@@ -57,7 +51,7 @@ describe('sandbox: PAL programs run in the Program Sandbox view (real host, WebA
   });
 
   after(async () => {
-    for (const key of KEYS) await settings().update(key, saved[key], vscode.ConfigurationTarget.Global);
+    await restoreSettings();
     await closeAllEditors();
     await server.close();
     await new Promise((r) => listener.close(r));

@@ -104,7 +104,8 @@ interface Runner {
   run(program: string): boolean;
 }
 
-async function loadPython(files: NonNullable<RuntimeFiles['python']>, memoryLimitBytes: number): Promise<Runner> {
+// Memory: the module's own maximum, lowered in the binary by the extension (wasmMemoryLimit.ts).
+async function loadPython(files: NonNullable<RuntimeFiles['python']>): Promise<Runner> {
   servedFiles = { 'pyodide.asm.wasm': files.wasm, 'python_stdlib.zip': files.stdlib };
   const jsglobals = Object.create(null) as object;
   const pyodide = await loadPyodide({
@@ -127,7 +128,6 @@ async function loadPython(files: NonNullable<RuntimeFiles['python']>, memoryLimi
     }
   }
   pyodide.runPython("import sys\nfor _m in ('js', 'pyodide_js'):\n    sys.modules.pop(_m, None)\ndel _m, sys\n");
-  void memoryLimitBytes; // enforced by the module's memory maximum (set in the binary)
   return {
     run(program: string): boolean {
       try {
@@ -199,7 +199,7 @@ listen('message', (event) => {
     const started = performance.now();
     const loading =
       message.language === 'python' && message.files.python
-        ? loadPython(message.files.python, message.limits.memoryLimitBytes)
+        ? loadPython(message.files.python)
         : message.language === 'javascript' && message.files.javascript
           ? loadJavaScript(message.files.javascript, message.limits.memoryLimitBytes)
           : Promise.reject(new Error(`no ${message.language} runtime was sent`));

@@ -149,3 +149,17 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
     `the extension host sees ${key} = ${JSON.stringify(value)}`,
   );
 }
+
+/**
+ * Points LLM Lab at a test model server (user settings: OpenAI-compatible at `baseUrl`, the first model, English,
+ * programs run without asking) and returns a function that puts the previous values back.
+ */
+export async function useTestServerSettings(baseUrl: string): Promise<() => Promise<void>> {
+  const values: Record<string, unknown> = { provider: 'openai-compatible', baseUrl, model: undefined, language: 'en', codeExecution: 'always' };
+  const settings = () => vscode.workspace.getConfiguration('llmLab');
+  const saved = Object.fromEntries(Object.keys(values).map((key) => [key, settings().inspect(key)?.globalValue]));
+  for (const [key, value] of Object.entries(values)) await settings().update(key, value, vscode.ConfigurationTarget.Global);
+  return async () => {
+    for (const [key, value] of Object.entries(saved)) await settings().update(key, value, vscode.ConfigurationTarget.Global);
+  };
+}
