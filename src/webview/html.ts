@@ -19,9 +19,13 @@ export interface WebviewShellOptions {
   cspSource: string;
   title: string;
   lang: string;
-  /** Already converted with webview.asWebviewUri. */
-  scriptUri: string;
-  styleUris: string[];
+  /**
+   * The page's script: its text, inlined under the nonce (what LLM Lab's pages use, see webviewHost.ts), or a
+   * URL already converted with webview.asWebviewUri.
+   */
+  script: { text: string } | { uri: string };
+  /** Style sheets: their text, inlined under the nonce, or URLs already converted with webview.asWebviewUri. */
+  styles: Array<{ text: string } | { uri: string }>;
   /** Serialized into a data- attribute (escaped), never into an inline script. */
   initialData: unknown;
   nonce?: string;
@@ -31,21 +35,45 @@ export interface WebviewShellOptions {
 }
 
 /**
- * The one HTML shell for every panel: strict CSP (default-src 'none'), scripts by nonce only,
- * styles, images and fonts from the extension (webview.cspSource) only, no remote anything.
+ * Makes a script safe inside <script>: the HTML parser ends the element at `</script` whatever the JavaScript
+ * around it means, and `<!--` can switch it into an escaped state. `\x3C` is `<` in JavaScript strings,
+ * template literals and regular expressions (also with the u flag); bundles have neither outside those.
+ */
+export function inlineScriptText(text: string): string {
+  return text.replace(/<(?=\/script|!--)/gi, '\\x3C');
+}
+
+/** Makes a style sheet safe inside <style> (`\/` is `/` in CSS). */
+export function inlineStyleText(text: string): string {
+  return text.replace(/<\/(?=style)/gi, '<\\/');
+}
+
+/**
+ * The one HTML shell for every panel: strict CSP (default-src 'none'), scripts and style sheets by nonce
+ * only, images and fonts from the extension (webview.cspSource) only, no remote anything.
  */
 export function buildWebviewHtml(options: WebviewShellOptions): string {
   const nonce = options.nonce ?? createNonce();
   const csp = options.csp ?? [
     "default-src 'none'",
     `img-src ${options.cspSource} data:`,
-    `style-src ${options.cspSource}`,
+    `style-src 'nonce-${nonce}'`,
     `font-src ${options.cspSource}`,
     `script-src 'nonce-${nonce}'`,
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const styles = options.styleUris.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n    ');
+  const styles = options.styles
+    .map((style) =>
+      'text' in style
+        ? `<style nonce="${nonce}">${inlineStyleText(style.text)}</style>`
+        : `<link rel="stylesheet" nonce="${nonce}" href="${escapeHtml(style.uri)}">`,
+    )
+    .join('\n    ');
+  const script =
+    'text' in options.script
+      ? `<script nonce="${nonce}">${inlineScriptText(options.script.text)}</script>`
+      : `<script nonce="${nonce}" src="${escapeHtml(options.script.uri)}"></script>`;
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(options.lang)}">
   <head>
@@ -57,7 +85,7 @@ export function buildWebviewHtml(options: WebviewShellOptions): string {
   </head>
   <body>
     <div id="app" data-initial="${escapeHtml(JSON.stringify(options.initialData ?? null))}"></div>
-    <script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+    ${script}
   </body>
 </html>`;
 }

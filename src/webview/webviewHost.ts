@@ -4,6 +4,7 @@ import { language, type Lang } from '../core/l10n';
 import { stringsFor } from '../core/language';
 import type { Services } from '../core/services';
 import { buildWebviewHtml, createNonce } from './html';
+import { pageAssetText } from './pageAssets';
 import { PageChannel } from './pageChannel';
 
 /**
@@ -78,15 +79,15 @@ export class WebviewHost<ToPage, FromPage extends { type: string }> extends Disp
     this.channel.pageGone();
     const webview = this.webview;
     const lang = language();
-    const extUri = this.services.context.extensionUri;
-    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extUri, ...p)).toString();
+    const extensionPath = this.services.context.extensionPath;
     const nonce = createNonce();
     webview.html = buildWebviewHtml({
       cspSource: webview.cspSource,
       title: this.spec.title(),
       lang,
-      scriptUri: asUri('dist', 'webview', `${this.spec.script}.js`),
-      styleUris: this.spec.styles.map((s) => (s.includes('/') ? asUri(...s.split('/')) : asUri('media', 'css', s))),
+      // Inlined, not loaded from resource URIs: see pageAssets.ts.
+      script: { text: pageAssetText(extensionPath, `dist/webview/${this.spec.script}.js`) },
+      styles: this.spec.styles.map((s) => ({ text: pageAssetText(extensionPath, s.includes('/') ? s : `media/css/${s}`) })),
       // Pages start from their init message (one way for all), not from data in the HTML.
       initialData: null,
       nonce,
