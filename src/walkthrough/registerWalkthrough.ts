@@ -17,11 +17,21 @@ export function registerWalkthrough(services: Services, progress: ProgressStore)
         // Asked before the walkthrough service has registered LLM Lab's walkthrough, VS Code shows its own default
         // one instead: the service registers extension walkthroughs only after asking the experiment service,
         // which it gives up to 5 s (offline, it takes all 5). While the page still shows another walkthrough
-        // (an editor tab VS Code gives no input type, without our title), ask again.
-        for (const at of [700, 2000, 5500, 8000]) {
+        // (an editor tab VS Code gives no input type, without our title), ask again. Once ours has shown, or the
+        // reader has moved on to any other editor (the lecture a step opened), never again: a late retry would
+        // pull the walkthrough back over what the reader just opened.
+        let settled = false;
+        for (const at of [700, 2000, 3500, 5500, 8000]) {
           setTimeout(() => {
+            if (settled) return;
             const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-            if (tab && tab.input === undefined && !tab.label.includes('ChatGPT')) void open();
+            if (!tab) return;
+            if (tab.input !== undefined || tab.label.includes('ChatGPT')) {
+              settled = true;
+              return;
+            }
+            services.log.info(`walkthrough: VS Code shows "${tab.label}" instead of LLM Lab's walkthrough; asking again`);
+            void open();
           }, at);
         }
         // VS Code creates the walkthrough service lazily, on this first open, and registers the steps' listeners

@@ -59,6 +59,17 @@ async function webviewCounts(page: Page): Promise<{ frames: number; blank: numbe
   return { frames, blank };
 }
 
+/** What each webview page shows (for a failure message): its id and the start of its body. */
+async function webviewBodies(page: Page): Promise<string> {
+  const lines: string[] = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || !/webview|vscode-resource|index\.html/.test(frame.url())) continue;
+    const body = await frame.evaluate(() => (document.body?.innerHTML ?? '(no body)').replace(/\s+/g, ' ').slice(0, 160)).catch((e: Error) => `(${e.message.slice(0, 60)})`);
+    lines.push(`\n    ${frame.url().replace(/^.*\//, '').slice(0, 60)}: ${body}`);
+  }
+  return lines.join('');
+}
+
 /**
  * Finds the frame of a webview whose document has `selector` (webviews are nested iframes). No retry: when
  * the page never shows, the error says how many webview frames there were and how many of them were blank.
@@ -84,7 +95,7 @@ export async function webviewFrame(selector: string, timeoutMs = 20000, interval
     return await waitFor(find, `a webview frame with ${selector}`, timeoutMs, intervalMs);
   } catch (error) {
     const { frames, blank } = await webviewCounts(page);
-    throw new Error(`${(error as Error).message}; ${frames} webview frame(s) in the window, ${blank} of them blank`);
+    throw new Error(`${(error as Error).message}; ${frames} webview frame(s) in the window, ${blank} of them blank${await webviewBodies(page)}`);
   }
 }
 

@@ -50,14 +50,26 @@ describe('walkthrough', () => {
   });
 
   it('every command link in a step names a contributed command with valid JSON arguments', () => {
+    // `command:toSide:` (VS Code's walkthrough form): the editor the command opens goes beside the walkthrough.
     for (const step of walkthrough.steps) {
       for (const table of [nls, nlsZh]) {
         const description = resolve(step.description, table);
-        const links = [...description.matchAll(/\(command:([A-Za-z.]+)(?:\?([^)]*))?\)/g)];
+        const links = [...description.matchAll(/\(command:(?:toSide:)?([A-Za-z.]+)(?:\?([^)]*))?\)/g)];
         assert.ok(links.length > 0, `${step.id}: no button`);
         for (const [, id, args] of links) {
           assert.ok(commands.has(id), `${step.id}: ${id} is not a contributed command`);
           if (args) assert.doesNotThrow(() => JSON.parse(decodeURIComponent(args)), `${step.id}: bad args ${args}`);
+        }
+      }
+    }
+  });
+
+  it('buttons that open an editor open it beside the walkthrough, so the walkthrough stays in view', () => {
+    const opensEditor = /^llmLab\.(openLecture|resumeLecture|openSample|openTraining|runDemo)$/;
+    for (const step of walkthrough.steps) {
+      for (const table of [nls, nlsZh]) {
+        for (const [, toSide, id] of resolve(step.description, table).matchAll(/\(command:(toSide:)?([A-Za-z.]+)/g)) {
+          if (opensEditor.test(id)) assert.ok(toSide, `${step.id}: ${id} should be command:toSide:${id}`);
         }
       }
     }
