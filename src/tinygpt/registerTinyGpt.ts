@@ -1,11 +1,12 @@
 /**
  * The vscode side of the tiny GPT: `llmLab.train` (pre-training on worker threads, checkpoint in global
  * storage) and `llmLab.exportModel` (GGUF). `llmLab.cancel` stops a training run through the model
- * layer's cancel hook. The model exported is the last one trained here, else the one shipped in media/models.
+ * layer's cancel hook. The model exported is the one asked for (pre-trained, SFT or PPO), else the last one
+ * trained here, else the one shipped in media/models.
  */
 import * as vscode from 'vscode';
 import { mkdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerCommands, type Command } from '../core/commands';
 import { t } from '../core/l10n';
@@ -19,6 +20,7 @@ import { sharedAllocate, Trainer } from './trainer';
 import { TrainState } from './training';
 import { StageCommand, type StageCommandResult } from './stages/stageCommand';
 import { isStageName } from './stages/stageArgs';
+import { chooseExport, parseExportModel } from './stages/exportChoice';
 
 export interface TrainCommandResult {
   ok: boolean;
@@ -131,13 +133,23 @@ export class TinyGpt {
     }
   }
 
-  async exportModel(arg: unknown): Promise<{ ok: boolean; path?: string; bytes?: number; error?: string }> {
+  /**
+   * `llmLab.exportModel { path?, format?, model? }`: model 'tinygpt' | 'tinygpt-sft' | 'tinygpt-ppo'
+   * (stages/exportChoice.ts); without one, the checkpoint trained most recently here, else the shipped model.
+   */
+  async exportModel(arg: unknown): Promise<{ ok: boolean; path?: string; bytes?: number; model?: string; error?: string }> {
     try {
       const { path } = parseExportArgs(arg);
+      const mtime = (p: string): { path: string; mtimeMs?: number } => ({ path: p, mtimeMs: existsSync(p) ? statSync(p).mtimeMs : undefined });
+      const stagePaths = this.stages.paths;
+      const choice = chooseExport(parseExportModel(arg), {
+        shipped: this.shippedPath, pretrain: mtime(this.trainedPath), sft: mtime(stagePaths.sft), ppo: mtime(stagePaths.ppo),
+      });
+      if (!choice.ok) return { ok: false, model: choice.model, error: t('The tuned tiny GPT "{0}" does not exist yet: train it with llmLab.train first.', choice.model) };
       await mkdir(this.storage, { recursive: true });
-      const target = path ?? join(this.storage, 'tinygpt.gguf');
-      const bytes = await exportGgufFile(target, await this.current());
-      return { ok: true, path: target, bytes };
+      const target = path ?? join(this.storage, `${choice.model}.gguf`);
+      const bytes = await exportGgufFile(target, decodeCheckpoint(await readFile(choice.path)), { name: choice.name });
+      return { ok: true, path: target, bytes, model: choice.model };
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
