@@ -6,6 +6,12 @@
 import { parseRule } from './labeler';
 import { STAGE_DEFAULTS, STAGE_NAMES, type StageName, type StageRequest } from './stageRunner';
 
+/**
+ * Recorded as a widget use when a PPO stage finishes (the progress store then sets
+ * llmLab.widgetUsed.rlhfChain): the walkthrough's RLHF step is completed by running the chain.
+ */
+export const CHAIN_DONE_WIDGET_ID = 'rlhf-chain';
+
 export type StageArgs = Omit<StageRequest, 'paths'> & { showUi: boolean };
 
 export function isStageName(v: unknown): v is StageName {

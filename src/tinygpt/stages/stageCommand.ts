@@ -12,7 +12,7 @@ import { t } from '../../core/l10n';
 import type { Services } from '../../core/services';
 import { decodeCheckpoint } from '../checkpoint';
 import { PolicySampler } from './policySampler';
-import { parseStageArgs } from './stageArgs';
+import { CHAIN_DONE_WIDGET_ID, parseStageArgs } from './stageArgs';
 import { startStage, type StageRun } from './stageClient';
 import { missingPrerequisite, type StageMetrics, type StageName, type StagePaths, type StageProgress, type StageResult } from './stageRunner';
 
@@ -104,6 +104,7 @@ export class StageCommand {
       try {
         const r = await run.result;
         this.services.log.info(`tiny GPT ${r.stage}: ${r.cancelled ? 'cancelled' : 'done'} after ${r.steps} steps, ${JSON.stringify(r.metrics)}`);
+        if (r.ok && r.stage === 'ppo') this.services.progress.record({ kind: 'widgetUsed', widgetId: CHAIN_DONE_WIDGET_ID });
         return {
           ok: r.ok, stage: r.stage, steps: r.steps, losses: r.losses, metrics: r.metrics, checkpoint: r.checkpoint,
           samples: r.samples, rankings: r.rankings, rule: r.rule, error: r.cancelled ? t('Cancelled.') : undefined,

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import {
   applyProgress, emptyProgress, migrateProgress, ProgressPersistence, progressContextKeys, resumeSection, sectionPassed, summarizeParts,
 } from '../../../src/core/progressModel';
+import { CHAIN_DONE_WIDGET_ID } from '../../../src/tinygpt/stages/stageArgs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const sections = [
   { id: 'a', part: 'p1', order: 1 },
@@ -72,6 +75,16 @@ describe('progress model', () => {
     assert.equal(keys['llmLab.anyCheckPassed'], true);
     assert.equal(keys['llmLab.lectureOpened'], false);
     assert.equal(progressContextKeys(applyProgress(s, { kind: 'lectureOpened' }))['llmLab.lectureOpened'], true);
+  });
+
+  it("finishing the PPO stage sets the context key that completes the walkthrough's RLHF step", () => {
+    const key = 'llmLab.widgetUsed.rlhfChain';
+    assert.equal(progressContextKeys(emptyProgress())[key], undefined);
+    const done = applyProgress(emptyProgress(), { kind: 'widgetUsed', widgetId: CHAIN_DONE_WIDGET_ID });
+    assert.equal(progressContextKeys(done)[key], true);
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { walkthroughs: Array<{ steps: unknown[] }> } };
+    const steps = pkg.contributes.walkthroughs.flatMap((w) => w.steps as Array<{ id: string; completionEvents?: string[] }>);
+    assert.ok(steps.find((st) => st.id === 'rlhf')?.completionEvents?.includes(`onContext:${key}`), 'the rlhf step completes on it');
   });
 
   it('migrates version 1, keeps valid current state, resets garbage', () => {

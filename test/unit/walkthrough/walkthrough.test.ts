@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { applyProgress, emptyProgress, progressContextKeys } from '../../../src/core/progressModel';
 import { DEMO_IDS, WIDGET_IDS } from '../../../src/lecture/lectureTypes';
 import { TRAINED_WIDGET_ID } from '../../../src/tinygpt/trainingMessages';
+import { CHAIN_DONE_WIDGET_ID } from '../../../src/tinygpt/stages/stageArgs';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -22,6 +23,7 @@ function reachableContextKeys(): Set<string> {
   for (const id of DEMO_IDS) state = applyProgress(state, { kind: 'demoRun', demoId: id, ok: true });
   for (const id of WIDGET_IDS) state = applyProgress(state, { kind: 'widgetUsed', widgetId: id });
   state = applyProgress(state, { kind: 'widgetUsed', widgetId: TRAINED_WIDGET_ID });
+  state = applyProgress(state, { kind: 'widgetUsed', widgetId: CHAIN_DONE_WIDGET_ID });
   return new Set(Object.keys(progressContextKeys(state)));
 }
 
