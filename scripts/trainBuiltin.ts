@@ -5,8 +5,9 @@
  *   2. the "baby" GPT (4 layers, 4 heads, d = 128, context 64) pre-trained on it with AdamW,
  *   3. media/models/tinygpt.bin: float16 weights + tokenizer + how it was trained (≤ 3 MB),
  *      media/models/corpus.bin: the tokenized train / validation streams (for training in the editor).
- * Flags: --steps N (default 600), --out DIR, --seed S, --checkpoint PATH (the full f32 checkpoint written
- * every 50 steps, default in the temp folder), --resume (continue from it).
+ * Flags: --steps N (default 600), --vocab V (BPE size, default 1,024), --out DIR, --seed S, --checkpoint PATH
+ * (the full f32 checkpoint written every 50 steps, default in the temp folder), --resume (continue from it).
+ * It ends by printing bits per byte on the lecture's held-out text, the transformer vs the trigram.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../src/tinygpt/checkpoint';
 import { BABY } from '../src/tinygpt/config';
 import { encodeCorpus } from '../src/tinygpt/corpusFile';
 import { loadCorpus, splitCorpus, tokenizeDocuments } from '../src/tinygpt/corpus';
+import { lectureBitsPerByte } from '../src/tinygpt/lectureBitsPerByte';
 import { sharedAllocate, Trainer } from '../src/tinygpt/trainer';
 import { TrainState } from '../src/tinygpt/training';
 
@@ -30,6 +32,7 @@ export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio:
 
 async function main(): Promise<void> {
   const steps = Number(arg('steps') ?? 600);
+  const vocab = Number(arg('vocab') ?? BUILTIN_VOCAB);
   const seed = Number(arg('seed') ?? BUILTIN_TRAIN.seed);
   const outDir = arg('out') ?? join(root, 'media', 'models');
   const fullPath = arg('checkpoint') ?? join(tmpdir(), 'llmlab-tinygpt-builtin.ckpt');
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
 
   const docs = loadCorpus(root);
   const split = splitCorpus(docs);
-  const tokenizer = trainBpe(split.train, BUILTIN_VOCAB);
+  const tokenizer = trainBpe(split.train, vocab);
   const encode = (t: string): number[] => tokenizer.encode(t);
   const data = {
     train: tokenizeDocuments(split.train, encode, tokenizer.endOfText),
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
   const bytes = encodeCheckpoint(ck, 'f16');
   writeFileSync(join(outDir, 'tinygpt.bin'), bytes);
   writeFileSync(join(outDir, 'corpus.bin'), encodeCorpus(data));
+  // The acceptance figure: the f16 weights as shipped vs the trigram, on the lecture's held-out tails.
+  const bpb = lectureBitsPerByte(decodeCheckpoint(bytes), docs);
+  for (const [lang, b] of Object.entries(bpb)) console.log(`[train:builtin] held-out lecture (${lang}, ${b.bytes} B): transformer ${b.transformer.toFixed(3)} bits/byte, trigram ${b.ngram.toFixed(3)}`);
   console.log(`[train:builtin] ${result.status}: ${state.step} steps, train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)}, ${Math.round(state.elapsedMs / 1000)} s training, ${Math.round((Date.now() - started) / 1000)} s total; tinygpt.bin ${bytes.length} B`);
 }
 

@@ -20,6 +20,9 @@ const TUNED_PREFIX = 'tinygpt-';
 
 export const BUILTIN_MODELS: Record<Lang, string> = { en: 'ngram-en', 'zh-cn': 'ngram-zh-cn' };
 
+/** The Part 1 n-gram by its SPEC name (`runDemo { provider: 'builtin', model: 'ngram' }`): language from the prompt. */
+export const NGRAM_MODEL = 'ngram';
+
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 /** The model's language: named by the request's model, else the prompt's script, else the UI language. */
@@ -63,7 +66,7 @@ export class BuiltinProvider implements ChatProvider {
     const started = Date.now();
     if (signal.aborted) throw new LlmError('cancelled', t('Cancelled.'));
     const tunedId = request.model?.startsWith(TUNED_PREFIX) ? request.model : undefined;
-    if (request.model && !tunedId && !Object.values(BUILTIN_MODELS).includes(request.model)) {
+    if (request.model && !tunedId && request.model !== NGRAM_MODEL && !Object.values(BUILTIN_MODELS).includes(request.model)) {
       throw new LlmError('notFound', t('The built-in provider has no model "{0}".', request.model), { model: request.model });
     }
     const prompt = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';

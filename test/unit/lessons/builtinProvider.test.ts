@@ -54,6 +54,14 @@ describe('built-in provider (n-gram model as a ChatProvider)', () => {
     assert.deepEqual(await provider.listModels(new AbortController().signal), ['ngram-en', 'ngram-zh-cn']);
   });
 
+  it("answers to the SPEC's model 'ngram' in the prompt's language", async () => {
+    for (const [prompt, text, model] of [['the cat', ' sat', 'ngram-en'], ['语言', '模', 'ngram-zh-cn']]) {
+      const events = await collect({ model: 'ngram', messages: [{ role: 'user', content: prompt }], temperature: 0, maxTokens: 1 });
+      assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join(''), text);
+      assert.equal((events.at(-1) as { model: string }).model, model);
+    }
+  });
+
   it('stops at a stop sequence', async () => {
     const events = await collect({ messages: [{ role: 'user', content: 'the cat' }], temperature: 0, maxTokens: 10, stop: [' the'] });
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text).join(''), ' sat on');
