@@ -66,8 +66,18 @@ function findNumbers(text: string, words: boolean): Found[] {
 }
 
 export function lastNumber(text: string, words = false): string | undefined {
-  const found = findNumbers(text, words);
-  return found.length ? found[found.length - 1].value : undefined;
+  if (words) {
+    const found = findNumbers(text, words);
+    return found.length ? found[found.length - 1].value : undefined;
+  }
+  // Linear and light on a long reply (a 20,000-token stream has 20,000 numbers): find the matches, normalize
+  // from the last one back only until one is a number.
+  const matches = [...toHalfWidth(text).matchAll(NUMBER_RE)];
+  for (let i = matches.length - 1; i >= 0; i--) {
+    const value = normalizeNumber(matches[i][0]);
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 export function firstNumber(text: string, words = false): string | undefined {

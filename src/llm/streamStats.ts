@@ -8,10 +8,11 @@ export class StreamStats {
   private first: number | undefined;
   private deltas = 0;
 
-  /** Call for every text or reasoning delta. */
-  delta(): void {
+  /** Call for every text or reasoning delta (`count` deltas that arrived together). */
+  delta(count = 1): void {
+    if (count <= 0) return;
     if (this.first === undefined) this.first = performance.now();
-    this.deltas++;
+    this.deltas += count;
   }
 
   done(finishReason: string | undefined, model: string | undefined, usage: Usage | undefined): StreamEvent {

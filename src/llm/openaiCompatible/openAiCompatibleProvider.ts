@@ -106,18 +106,21 @@ export class OpenAiCompatibleProvider implements ChatProvider {
       yield* this.wholeBody(response, ctx, stats);
       return;
     }
-    const decoder = new SseChatDecoder(ctx);
+    // One event per kind of delta per network chunk (see SseChatDecoder's coalesce), counted per token.
+    const decoder = new SseChatDecoder(ctx, { coalesce: true });
     for await (const chunk of response.chunks({ dataKicks: false })) {
       const before = decoder.messages;
+      const deltasBefore = decoder.deltas;
       const events = decoder.push(chunk);
       if (decoder.messages !== before) response.dataArrived();
-      for (const event of events) {
-        if (event.type === 'text' || event.type === 'reasoning') stats.delta();
-        yield event;
-      }
+      stats.delta(decoder.deltas - deltasBefore);
+      for (const event of events) yield event;
       if (decoder.sawDone) break;
     }
-    for (const event of decoder.end()) yield event;
+    const deltasBefore = decoder.deltas;
+    const last = decoder.end();
+    stats.delta(decoder.deltas - deltasBefore);
+    for (const event of last) yield event;
     decoder.finish(contentType);
     if (decoder.state.usage) yield usageEvent(decoder.state.usage);
     yield stats.done(decoder.state.finishReason, decoder.state.model ?? model, decoder.state.usage);

@@ -52,7 +52,10 @@ export function chatObjectEvents(json: Json, state: ChatStreamState, out: Stream
   const usage = mapUsage(json.usage);
   if (usage) state.usage = usage;
   if (!Array.isArray(json.choices)) return;
-  const choice = (json.choices as unknown[]).find((c) => isObject(c) && (c.index ?? 0) === 0);
+  const choices = json.choices as unknown[];
+  // Nearly always choices[0] is choice 0; look further only when it is not.
+  const head = choices[0];
+  const choice = isObject(head) && (head.index ?? 0) === 0 ? head : choices.find((c) => isObject(c) && (c.index ?? 0) === 0);
   if (!isObject(choice)) return;
   const part = isObject(choice.delta) ? choice.delta : isObject(choice.message) ? choice.message : undefined;
   if (part) {
@@ -79,13 +82,24 @@ export class SseChatDecoder {
   events = 0;
   /** Every complete event with data, [DONE] and error events included (comments are not events): what counts as data for the idle timeout. */
   messages = 0;
+  /** Text and reasoning deltas decoded (before coalescing): the token count when a server reports no usage. */
+  deltas = 0;
   private readonly decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
   private out: StreamEvent[] = [];
+  private readonly scratch: StreamEvent[] = [];
   private failure: LlmError | undefined;
   private ending = false;
 
-  constructor(private readonly ctx: ErrorContext) {
+  /**
+   * coalesce: consecutive text (or reasoning) deltas completed by the same push() become one event. A network
+   * chunk carries dozens of one-token events; handing them on one by one costs an async-iterator step, a
+   * promise and a listener call each (20,000 of them for a long answer) for nothing a reader could see.
+   */
+  constructor(
+    private readonly ctx: ErrorContext,
+    private readonly options: { coalesce?: boolean } = {},
+  ) {
     this.parser = createParser({
       onEvent: (message) => this.onMessage(message),
       onError: (error) => this.onParseError(error),
@@ -154,11 +168,27 @@ export class SseChatDecoder {
       this.failure = badResponse(t('an event that is not a JSON object: {0}', snippet(data)), this.ctx);
       return;
     }
+    const scratch = this.scratch;
     try {
-      chatObjectEvents(json, this.state, this.out, this.ctx);
+      chatObjectEvents(json, this.state, scratch, this.ctx);
     } catch (error) {
       this.failure = error as LlmError;
     }
+    for (let i = 0; i < scratch.length; i++) this.add(scratch[i]);
+    scratch.length = 0;
+  }
+
+  private add(event: StreamEvent): void {
+    if (event.type === 'text' || event.type === 'reasoning') {
+      this.deltas++;
+      const last = this.out.length ? this.out[this.out.length - 1] : undefined;
+      // `last` is still ours: take() hands the array over and starts a new one.
+      if (this.options.coalesce && last?.type === event.type) {
+        last.text += event.text;
+        return;
+      }
+    }
+    this.out.push(event);
   }
 
   /** Older llama.cpp builds send mid-stream errors as a bare `error: {…}` line. */

@@ -48,7 +48,9 @@ describe('llm: OpenAI-compatible provider against the test server', () => {
   it('openai: events split at every byte over HTTP arrive whole', async () => {
     const events = await run('split-every-byte', "Let's think step by step");
     assert.equal(textOf(events), COT_REPLY);
-    assert.equal(events.filter((e) => e.type === 'text').length, 25);
+    // 25 one-token events; those completed by the same network chunk come as one (never more events, none split).
+    const texts = events.filter((e) => e.type === 'text').length;
+    assert.ok(texts >= 1 && texts <= 25, `${texts} text events`);
   });
 
   it('openai: several events in one chunk are all dispatched', async () => {
@@ -169,18 +171,18 @@ describe('llm: OpenAI-compatible provider against the test server', () => {
   it('openai: a 50,000-token stream arrives complete and in order', async function () {
     this.timeout(30000);
     const started = performance.now();
-    let count = 0;
-    let last = '';
+    const parts: string[] = [];
     let done: StreamEvent | undefined;
     for await (const event of provider.chat({ model: 'tokens-50000', ...ask('go') }, never())) {
-      if (event.type === 'text') {
-        assert.equal(event.text, ` w${count % 1000}`);
-        count++;
-        last = event.text;
-      } else if (event.type === 'done') done = event;
+      // Deltas of one network chunk arrive as one event (fewer events than tokens).
+      if (event.type === 'text') parts.push(event.text);
+      else if (event.type === 'done') done = event;
     }
-    assert.equal(count, 50000);
-    assert.equal(last, ' w999');
+    const tokens = parts.join('').match(/ w\d+/g) ?? [];
+    assert.equal(parts.join(''), tokens.join(''), 'nothing but the tokens');
+    assert.equal(tokens.length, 50000);
+    assert.ok(tokens.every((token, i) => token === ` w${i % 1000}`), 'in order');
+    assert.ok(parts.length < 50000, `one-token events coalesced per chunk (${parts.length} text events)`);
     assert.ok(done && done.type === 'done' && done.finishReason === 'stop');
     assert.ok(done.type === 'done' && (done.tokensPerSecond ?? 0) > 1000, 'tokens per second measured');
     assert.ok(performance.now() - started < 20000);

@@ -71,4 +71,18 @@ describe('llm: SSE chat decoder (pure)', () => {
     assert.deepEqual(decoder.end(), []);
     assert.throws(() => decoder.finish(), (e: unknown) => e instanceof LlmError && e.kind === 'badResponse' && /ended before the model finished/.test(e.message));
   });
+  it('sse decoder: coalesce joins the deltas one push completes, per kind and in order, and still counts every delta', () => {
+    const decoder = new SseChatDecoder({ url: 'http://127.0.0.1:1/v1' }, { coalesce: true });
+    const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const first = decoder.push(enc(chunk({ reasoning_content: 'a' }) + chunk({ reasoning_content: 'b' }) + chunk({ content: 'H' }) + chunk({ content: 'i' }) + chunk({ content: ' 世' }).slice(0, 20)));
+    assert.deepEqual(first, [
+      { type: 'reasoning', text: 'ab' },
+      { type: 'text', text: 'Hi' },
+    ]);
+    // The next push starts a new event even of the same kind; the event cut by the first push completes here.
+    const second = decoder.push(enc(chunk({ content: ' 世' }).slice(20) + chunk({ content: '界' }) + chunk({}, 'stop')));
+    assert.deepEqual(second, [{ type: 'text', text: ' 世界' }]);
+    assert.equal(decoder.deltas, 6);
+    assert.deepEqual(whole.events, decodeAll([bytes]).events, 'without the option every delta is its own event');
+  });
 });

@@ -1,0 +1,102 @@
+/**
+ * The llmLab.runDemo streaming path in plain Node (no VS Code): demoRunner.runDemo → the stream function the
+ * DemoController passes (collectChat over OpenAiCompatibleProvider.chat, as LlmService.stream does) → the
+ * controller's per-update work (applyUpdate on the session snapshot), against the test model server in its own
+ * process; vs a raw fetch read of the same stream in the same run. For profiling:
+ *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/streamingPath.ts [tokens] [rounds]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runDemo } from '../src/demos/demoRunner';
+import type { DemoCatalog, DemoDefinition } from '../src/demos/demoTypes';
+import { applyUpdate, newSession } from '../src/demos/playgroundSession';
+import { collectChat } from '../src/llm/collect';
+import { HttpClient } from '../src/llm/http';
+import { OpenAiCompatibleProvider } from '../src/llm/openaiCompatible/openAiCompatibleProvider';
+
+const root = join(__dirname, '..');
+
+export function startServer(): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'server', 'modelServer.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (match) resolve({ child, baseUrl: `${match[1]}/v1` });
+    });
+    child.once('exit', (code) => reject(new Error(`model server exited (${code})`)));
+  });
+}
+
+/** The least any client can do: fetch the stream and read every byte of it. */
+export async function rawRead(baseUrl: string, tokens: number): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: `tokens-${tokens}`, messages: [{ role: 'user', content: 'go' }], stream: true, stream_options: { include_usage: true } }),
+  });
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { done } = await reader.read();
+    if (done) break;
+  }
+  return performance.now() - started;
+}
+
+export function selfConsistency(): DemoDefinition {
+  const catalog = JSON.parse(readFileSync(join(root, 'dist', 'content', 'demos.json'), 'utf8')) as DemoCatalog;
+  return catalog.demos['self-consistency'].en;
+}
+
+/** One run of the demo the way the command runs it (showUi false: no panel). */
+export async function throughRunDemo(def: DemoDefinition, provider: OpenAiCompatibleProvider, tokens: number): Promise<number> {
+  const started = performance.now();
+  const snapshot = newSession('s1', def.id, def.title, Date.now());
+  const result = await runDemo(
+    def,
+    {
+      model: `tokens-${tokens}`,
+      samples: 1,
+      maxTokens: 1024,
+      signal: new AbortController().signal,
+      runSignal: () => new AbortController().signal,
+      onUpdate: (index, update) => applyUpdate(snapshot, index, update),
+    },
+    {
+      resolveProvider: () => provider,
+      stream: (p, request, signal, onEvent) => collectChat(p, p.chat(request, signal), onEvent),
+    },
+  );
+  const ms = performance.now() - started;
+  if (!result.ok || result.runs[0].usage?.completionTokens !== tokens) throw new Error(`run failed: ${JSON.stringify(result.error ?? result.runs[0].usage)}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const tokens = Number(process.argv[2] ?? 20000);
+  const rounds = Number(process.argv[3] ?? 5);
+  const { child, baseUrl } = await startServer();
+  try {
+    const provider = new OpenAiCompatibleProvider(baseUrl, new HttpClient({ timeoutMs: () => 60_000 }));
+    const def = selfConsistency();
+    for (let i = 0; i < 3; i++) await rawRead(baseUrl, tokens);
+    const cold = await throughRunDemo(def, provider, tokens);
+    const raws: number[] = [];
+    const runs: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      if (i % 2) runs.push(await throughRunDemo(def, provider, tokens));
+      raws.push(await rawRead(baseUrl, tokens));
+      if (i % 2 === 0) runs.push(await throughRunDemo(def, provider, tokens));
+    }
+    const raw = Math.min(...raws);
+    const warm = Math.min(...runs);
+    console.log(`${tokens} tokens: raw ${raw.toFixed(0)} ms [${raws.map((r) => r.toFixed(0)).join(' ')}], runDemo cold ${cold.toFixed(0)} ms (${(cold / raw).toFixed(2)}×), warm ${warm.toFixed(0)} ms (${(warm / raw).toFixed(2)}×) [${runs.map((r) => r.toFixed(0)).join(' ')}]`);
+  } finally {
+    child.kill();
+  }
+}
+
+if (require.main === module) void main();
