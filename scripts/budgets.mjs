@@ -87,11 +87,12 @@ hostBudget('lecture panel: webview script start to first section paint', ['lectu
 hostBudget('lecture panel: open command to section paint (warm) / a bare webview', ['lecture warm open / bare webview open'], 'main', (ratio) => ratio <= 2.5, '≤ 2.5×');
 hostBudget('lecture panel: open command to section paint (warm), absolute ceiling', ['lecture: open command to section paint (warm)'], 'main', (ms) => ms <= 5000, '≤ 5000 ms');
 // One 20,000-token stream through llmLab.runDemo vs a raw fetch read of the same stream (test/integration/streaming.fresh.test.ts).
-// Issue 15's goal is ≤ 1.2× for both. Measured in the real host on this loaded 2-core machine: warm 1.66×–2.43×,
-// cold 3.2×–4.0× (SSE JSON parsing and event building ≈ 7 µs per event, GC; cold adds loading the demo catalog
-// and content). These ceilings catch a regression; they do not claim the goal is met (issue 15 stays open).
-hostBudget('streaming overhead, warm: llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (warm)'], 'fresh', (ratio) => ratio <= 3, '≤ 3× (goal 1.2×)');
-hostBudget('streaming overhead, cold (first run after activation): llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (cold)'], 'fresh', (ratio) => ratio <= 6, '≤ 6× (goal 1.2×)');
+// Issue 15's goal is ≤ 1.2× for both; not met yet. Since the SSE decoder hands on one event per network chunk
+// (not per token), three fresh-suite runs on this loaded 2-core machine measured warm 1.71×, 1.91×, 1.07× and cold
+// 3.47×, 3.66×, 4.28× (raw 132–278 ms). What remains: JSON.parse per event (≈ 2 µs), the first run's JIT
+// warm-up of the parser path and first-use costs in the host. Ceilings just above those figures (were 3× / 6×).
+hostBudget('streaming overhead, warm: llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (warm)'], 'fresh', (ratio) => ratio <= 2.5, '≤ 2.5× (goal 1.2×)');
+hostBudget('streaming overhead, cold (first run after activation): llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (cold)'], 'fresh', (ratio) => ratio <= 5, '≤ 5× (goal 1.2×)');
 
 let failed = 0;
 for (const r of results) {
