@@ -1,9 +1,12 @@
 /**
  * The fine-tuning stages' part of `llmLab.train`'s argument (SPEC): { stage: 'sft' | 'reward' | 'ppo',
- * steps?, seed?, beta?, gamma?, labeler?: 'scripted', rule?, showUi? }. Checked before anything starts, so a
+ * steps?, seed?, beta?, gamma?, labeler?: 'scripted' | 'learner', rule?, rankings?, showUi? }. The reward stage
+ * learns the learner's own rankings ([{ prompt, answers, order }], labeler 'learner', the default when rankings
+ * are given) or the scripted labeler's rule. Checked before anything starts, so a
  * bad call returns { ok: false, error } instead of failing inside a worker.
  */
 import { parseRule } from './labeler';
+import { parseLearnerRankings } from './learnerRankings';
 import { STAGE_DEFAULTS, STAGE_NAMES, type StageName, type StageRequest } from './stageRunner';
 
 /**
@@ -33,6 +36,12 @@ export function parseStageArgs(arg: unknown): StageArgs {
   const seed = number('seed', STAGE_DEFAULTS.seed, Number.isInteger, 'a whole number');
   const beta = number('beta', STAGE_DEFAULTS.beta, (v) => v >= 0 && v <= 10, 'a number from 0 to 10');
   const gamma = number('gamma', STAGE_DEFAULTS.gamma, (v) => v >= 0 && v <= 100, 'a number from 0 to 100');
-  if (a.labeler !== undefined && a.labeler !== 'scripted') throw new RangeError(`tiny GPT: labeler must be "scripted" (got ${JSON.stringify(a.labeler)})`);
-  return { stage, steps, seed, beta, gamma, rule: parseRule(a.rule), showUi: a.showUi === true };
+  if (a.labeler !== undefined && a.labeler !== 'scripted' && a.labeler !== 'learner') {
+    throw new RangeError(`tiny GPT: labeler must be "scripted" or "learner" (got ${JSON.stringify(a.labeler)})`);
+  }
+  const learner = a.labeler === 'learner' || (a.labeler === undefined && a.rankings !== undefined);
+  if (learner && stage !== 'reward') throw new RangeError('tiny GPT: rankings are for the reward stage');
+  if (learner && a.rankings === undefined) throw new RangeError('tiny GPT: labeler "learner" needs rankings: [{ prompt, answers, order }]');
+  const rankings = learner ? parseLearnerRankings(a.rankings) : undefined;
+  return { stage, steps, seed, beta, gamma, rule: parseRule(a.rule), ...(rankings ? { rankings } : {}), showUi: a.showUi === true };
 }

@@ -6,15 +6,17 @@
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { t } from '../../core/l10n';
+import { t, type Lang } from '../../core/l10n';
 import type { Services } from '../../core/services';
 import { decodeCheckpoint } from '../checkpoint';
 import { PolicySampler } from './policySampler';
 import { CHAIN_DONE_WIDGET_ID, parseStageArgs } from './stageArgs';
 import { startStage, type StageRun } from './stageClient';
-import { missingPrerequisite, type StageMetrics, type StageName, type StagePaths, type StageProgress, type StageResult } from './stageRunner';
+import { instructionToRank, LEARNER_K } from './learnerRankings';
+import type { SftExample } from './sftData';
+import { examplesFrom, missingPrerequisite, type StageMetrics, type StageName, type StagePaths, type StageProgress, type StageResult } from './stageRunner';
 
 export interface StageCommandResult {
   ok: boolean;
@@ -26,6 +28,7 @@ export interface StageCommandResult {
   samples?: StageResult['samples'];
   rankings?: StageResult['rankings'];
   rule?: StageResult['rule'];
+  labeler?: StageResult['labeler'];
   error?: string;
 }
 
@@ -67,6 +70,28 @@ export class StageCommand {
     return { sample: (prompt, options) => s.answer(prompt, options), encode: (text) => s.encode(text) };
   }
 
+  /**
+   * K = 4 answers the SFT model samples (temperature 1, as InstructGPT's comparisons were) for the n-th
+   * instruction in the learner's language, for the learner to rank. A tiny model with a KV cache answers in
+   * milliseconds, so this runs here like the built-in provider's answers; undefined before SFT.
+   */
+  async answersToRank(n: number, lang: Lang): Promise<{ prompt: string; answers: string[] } | undefined> {
+    const path = this.modelPath(STAGE_MODEL_IDS.sft);
+    if (!path) return undefined;
+    const { mtimeMs } = await stat(path);
+    if (!this.ranker || this.ranker.mtimeMs !== mtimeMs) {
+      const examples = examplesFrom(this.paths);
+      this.ranker = { mtimeMs, sampler: new PolicySampler(decodeCheckpoint(await readFile(path))), examples: [...examples.train, ...examples.heldOut] };
+    }
+    const example = instructionToRank(this.ranker.examples, lang, n);
+    if (!example) return undefined;
+    const sampler = this.ranker.sampler;
+    const answers = Array.from({ length: LEARNER_K }, (_, k) => sampler.answer(example.instruction, { temperature: 1, maxTokens: 24, seed: n * LEARNER_K + k + 1 }).text.trim());
+    return { prompt: example.instruction, answers };
+  }
+
+  private ranker: { mtimeMs: number; sampler: PolicySampler; examples: SftExample[] } | undefined;
+
   get isRunning(): boolean {
     return this.run !== undefined;
   }
@@ -94,7 +119,7 @@ export class StageCommand {
     }
     await mkdir(this.storage, { recursive: true });
     const go = async (report?: (p: StageProgress) => void): Promise<StageCommandResult> => {
-      const run = startStage({ stage: args.stage, steps: args.steps, seed: args.seed, beta: args.beta, gamma: args.gamma, rule: args.rule, paths }, {
+      const run = startStage({ stage: args.stage, steps: args.steps, seed: args.seed, beta: args.beta, gamma: args.gamma, rule: args.rule, rankings: args.rankings, paths }, {
         onProgress: (p) => {
           this.progress.fire(p);
           report?.(p);
@@ -107,7 +132,7 @@ export class StageCommand {
         if (r.ok && r.stage === 'ppo') this.services.progress.record({ kind: 'widgetUsed', widgetId: CHAIN_DONE_WIDGET_ID });
         return {
           ok: r.ok, stage: r.stage, steps: r.steps, losses: r.losses, metrics: r.metrics, checkpoint: r.checkpoint,
-          samples: r.samples, rankings: r.rankings, rule: r.rule, error: r.cancelled ? t('Cancelled.') : undefined,
+          samples: r.samples, rankings: r.rankings, rule: r.rule, labeler: r.labeler, error: r.cancelled ? t('Cancelled.') : undefined,
         };
       } finally {
         this.run = undefined;

@@ -12,6 +12,7 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../checkpoi
 import { decodeCorpus } from '../corpusFile';
 import { Gpt } from '../model';
 import { DEFAULT_RULE, describeRule, type LabelerRule } from './labeler';
+import { encodeLearnerRankings, type LearnerRanking } from './learnerRankings';
 import { PpoTrainer } from './ppo';
 import { collectRankings, RewardModel, RewardTrainer } from './rewardModel';
 import { beforeAfter, encodeAll, SftTrainer, stopProbability, type BeforeAfter } from './sft';
@@ -40,6 +41,8 @@ export interface StageRequest {
   beta: number;
   gamma: number;
   rule: LabelerRule;
+  /** Reward stage: the learner's own rankings instead of the scripted labeler. */
+  rankings?: LearnerRanking[];
   paths: StagePaths;
 }
 
@@ -76,6 +79,8 @@ export interface StageResult {
   samples?: BeforeAfter[];
   /** Reward stage: a few rankings the labeler made (answers best first). */
   rankings?: Array<{ instruction: string; answers: string[] }>;
+  /** Reward stage: who ranked — the scripted rule, or the learner (pair accuracy is then on their own rankings). */
+  labeler?: 'scripted' | 'learner';
   /** The labeler's rule as text (English and Chinese lines). */
   rule?: { en: string[]; 'zh-cn': string[] };
   cancelled?: boolean;
@@ -122,7 +127,7 @@ async function stepLoop(steps: number, hooks: StageHooks, step: () => void): Pro
   return false;
 }
 
-function examplesFrom(paths: StagePaths): { train: SftExample[]; heldOut: SftExample[] } {
+export function examplesFrom(paths: StagePaths): { train: SftExample[]; heldOut: SftExample[] } {
   // dist/content in the extension; the media folder (source files) in tests and scripts.
   const compiled = existsSync(join(paths.content, 'glossary.json'));
   const sources = compiled ? loadSftSourcesFromContent(paths.content) : loadSftSourcesFromMedia(paths.content);
@@ -173,6 +178,7 @@ const RANKINGS_PER_STEP = 4;
 const HELD_OUT_RANKINGS = 8;
 
 async function runReward(req: StageRequest, hooks: StageHooks): Promise<StageResult> {
+  if (req.rankings) return runRewardOnLearnerRankings(req, req.rankings, hooks);
   const sft = await load(req.paths.sft);
   const tokenizer = new BpeTokenizer(sft.tokenizer);
   const data = examplesFrom(req.paths);
@@ -186,6 +192,18 @@ async function runReward(req: StageRequest, hooks: StageHooks): Promise<StageRes
   const heldOut = rankings.slice(trainPrompts.length);
   const rm = new RewardModel(sft.config, sft.params);
   const trainer = new RewardTrainer(rm, train, heldOut, tokenizer.endOfText, { steps: req.steps, batch: RANKINGS_PER_STEP, seed: req.seed, warmupSteps: Math.min(5, Math.max(1, Math.floor(req.steps / 10))) });
+  const { cancelled, metrics, checkpoint } = await trainReward(req, hooks, sft, trainer, { rule: req.rule });
+  return {
+    ok: !cancelled, stage: 'reward', steps: trainer.step, losses: trainer.losses, metrics, checkpoint, cancelled, labeler: 'scripted',
+    rankings: heldOut.slice(0, 3).map((r, i) => ({ instruction: heldOutPrompts[i].instruction, answers: (r.order ?? []).map((j) => r.answers?.[j] ?? '') })),
+    rule: { en: describeRule(req.rule, 'en'), 'zh-cn': describeRule(req.rule, 'zh-cn') },
+  };
+}
+
+/** The reward stage's step loop, pair accuracy before and after, and its checkpoint (the head in meta). */
+async function trainReward(
+  req: StageRequest, hooks: StageHooks, sft: Checkpoint, trainer: RewardTrainer, meta: Record<string, unknown>,
+): Promise<{ cancelled: boolean; metrics: StageMetrics; checkpoint: string }> {
   const pairAccuracyBefore = trainer.heldOutAccuracy();
   const cancelled = await stepLoop(req.steps, hooks, () => {
     const info = trainer.runStep();
@@ -193,13 +211,29 @@ async function runReward(req: StageRequest, hooks: StageHooks): Promise<StageRes
   });
   const metrics: StageMetrics = { pairAccuracyBefore, pairAccuracy: trainer.heldOutAccuracy() };
   const checkpoint = await save(req.paths.reward, {
-    config: sft.config, tokenizer: sft.tokenizer, params: rm.gpt.params as Float32Array,
-    meta: { stage: 'reward', head: Array.from(rm.head), rule: req.rule, steps: trainer.step, seed: req.seed, ...metrics },
+    config: sft.config, tokenizer: sft.tokenizer, params: trainer.rm.gpt.params as Float32Array,
+    meta: { stage: 'reward', head: Array.from(trainer.rm.head), ...meta, steps: trainer.step, seed: req.seed, ...metrics },
   });
+  return { cancelled, metrics, checkpoint };
+}
+
+/**
+ * The reward model on the learner's own rankings. A learner ranks a handful of prompts, too few to hold
+ * some out, so pair accuracy (before and after) is measured on their rankings: has the model learned *their*
+ * preference?
+ */
+async function runRewardOnLearnerRankings(req: StageRequest, given: LearnerRanking[], hooks: StageHooks): Promise<StageResult> {
+  const sft = await load(req.paths.sft);
+  const tokenizer = new BpeTokenizer(sft.tokenizer);
+  const rankings = encodeLearnerRankings(tokenizer, given, sft.config.context);
+  const rm = new RewardModel(sft.config, sft.params);
+  const trainer = new RewardTrainer(rm, rankings, rankings, tokenizer.endOfText, {
+    steps: req.steps, batch: Math.min(RANKINGS_PER_STEP, rankings.length), seed: req.seed, warmupSteps: Math.min(5, Math.max(1, Math.floor(req.steps / 10))),
+  });
+  const { cancelled, metrics, checkpoint } = await trainReward(req, hooks, sft, trainer, { labeler: 'learner', rankings: given.length });
   return {
-    ok: !cancelled, stage: 'reward', steps: trainer.step, losses: trainer.losses, metrics, checkpoint, cancelled,
-    rankings: heldOut.slice(0, 3).map((r, i) => ({ instruction: heldOutPrompts[i].instruction, answers: (r.order ?? []).map((j) => r.answers?.[j] ?? '') })),
-    rule: { en: describeRule(req.rule, 'en'), 'zh-cn': describeRule(req.rule, 'zh-cn') },
+    ok: !cancelled, stage: 'reward', steps: trainer.step, losses: trainer.losses, metrics, checkpoint, cancelled, labeler: 'learner',
+    rankings: given.slice(0, 3).map((r) => ({ instruction: r.prompt, answers: r.order.map((j) => r.answers[j]) })),
   };
 }
 

@@ -26,7 +26,7 @@ describe('tiny GPT stages chained from files on a worker thread', function () {
     assert.throws(() => parseStageArgs({ stage: 'rlhf' }), /stage must be one of sft, reward, ppo/);
     assert.throws(() => parseStageArgs({ stage: 'ppo', beta: -1 }), /beta must be/);
     assert.throws(() => parseStageArgs({ stage: 'sft', steps: 0 }), /steps must be/);
-    assert.throws(() => parseStageArgs({ stage: 'reward', labeler: 'human' }), /labeler must be "scripted"/);
+    assert.throws(() => parseStageArgs({ stage: 'reward', labeler: 'human' }), /labeler must be "scripted" or "learner"/);
   });
 
   it('each stage names the checkpoint it is missing', () => {
