@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readGgufFile } from '../../src/gguf/ggufReader';
 import * as vscode from 'vscode';
 import type { DemoResult } from '../../src/demos/demoTypes';
 import type { StageCommandResult } from '../../src/tinygpt/stages/stageCommand';
@@ -44,12 +45,48 @@ describe('tiny GPT: pre-trained → SFT → reward model → PPO through llmLab.
     assert.ok(typeof reward.metrics.pairAccuracy === 'number' && reward.metrics.pairAccuracy >= 0 && reward.metrics.pairAccuracy <= 1);
     assert.ok(reward.rule && reward.rule.en.length > 0, 'the labeler rule comes back readable');
 
+    // The learner as the labeler: their own rankings of four answers, handed over as data.
+    const rankings = [
+      { prompt: 'What is RLHF?', answers: ['Reinforcement learning from human feedback.', 'RLHF RLHF RLHF RLHF', 'A model.', 'What is RLHF? What is'], order: [0, 2, 3, 1] },
+      { prompt: 'What is a token?', answers: ['token token token', 'A piece of text the model reads.', 'Text.', 'What is a token? What'], order: [1, 2, 3, 0] },
+      { prompt: 'What is PPO?', answers: ['PPO PPO PPO', 'Maybe.', 'Proximal policy optimization, an RL algorithm.', 'What is PPO? What is'], order: [2, 1, 3, 0] },
+    ];
+    const mine = await train({ stage: 'reward', steps: 12, seed: 7, rankings });
+    assert.equal(mine.ok, true, mine.error);
+    assert.equal(mine.labeler, 'learner');
+    assert.ok(mine.metrics.pairAccuracy! > 0.5, `pair accuracy on the learner's own pairs: ${mine.metrics.pairAccuracyBefore} → ${mine.metrics.pairAccuracy}`);
+    assert.equal(mine.rankings?.[0].answers[0], 'Reinforcement learning from human feedback.', 'their rankings come back best first');
+
     const ppo = await train({ stage: 'ppo', steps: 1, seed: 7, beta: 0.02, gamma: 1 });
     assert.equal(ppo.ok, true, ppo.error);
     assert.equal(ppo.steps, 1);
     assert.ok(ppo.checkpoint && existsSync(ppo.checkpoint));
     assert.ok(Number.isFinite(ppo.metrics.reward) && Number.isFinite(ppo.metrics.kl), JSON.stringify(ppo.metrics));
     assert.ok(ppo.samples && ppo.samples.length > 0);
+
+    // The tuned policy exports to GGUF like the pre-trained model, with its own weights.
+    type Exported = { ok: boolean; path?: string; bytes?: number; model?: string; error?: string };
+    const exported = async (model: string): Promise<{ r: Exported; file: Buffer }> => {
+      const r = await vscode.commands.executeCommand<Exported>('llmLab.exportModel', { model, format: 'gguf' });
+      assert.ok(r?.ok && r.path, `export ${model}: ${r?.error}`);
+      assert.equal(r.model, model);
+      return { r, file: readFileSync(r.path) };
+    };
+    const latest = await vscode.commands.executeCommand<Exported>('llmLab.exportModel', {});
+    assert.equal(latest?.model, 'tinygpt-ppo', 'without a model: the checkpoint trained last');
+    const policy = await exported('tinygpt-ppo');
+    const base = await exported('tinygpt');
+    const headers = [policy, base].map(({ r }) => readGgufFile(r.path!));
+    for (const h of headers) assert.equal(h.architecture, 'gpt2');
+    assert.match(String(headers[0].name), /PPO/);
+    assert.deepEqual(headers[0].tensors.map((x) => x.name), headers[1].tensors.map((x) => x.name), 'same layout');
+    const embd = headers.map((h, i) => {
+      const info = h.tensors.find((x) => x.name === 'token_embd.weight')!;
+      const start = h.dataOffset + info.offset;
+      return [policy, base][i].file.subarray(start, start + 4 * info.dims.reduce((a, b) => a * b, 1));
+    });
+    assert.equal(embd[0].length, embd[1].length);
+    assert.ok(!embd[0].equals(embd[1]), 'the PPO policy\'s weights differ from the pre-trained ones');
 
     // The tuned policy is a built-in model like the others.
     const demo = await vscode.commands.executeCommand<DemoResult>('llmLab.runDemo', { id: 'next-token', provider: 'builtin', model: 'tinygpt-ppo', showUi: false });
