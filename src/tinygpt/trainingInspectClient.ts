@@ -8,7 +8,9 @@ import type { TokenData } from './training';
 import type { InspectModel } from './trainingInspect';
 import type { TrainingRequests, TrainingRequestType } from './trainingMessages';
 
-type Question = { [K in TrainingRequestType]: { type: K } & TrainingRequests[K][0] }[TrainingRequestType];
+/** The questions this thread answers (answers to rank come from the SFT model, through the stage command). */
+type InspectType = Exclude<TrainingRequestType, 'answersToRank'>;
+type Question = { [K in InspectType]: { type: K } & TrainingRequests[K][0] }[InspectType];
 
 type InspectMessage = { type: 'load'; model: InspectModel } | { type: 'data'; data: TokenData } | Question;
 export type InspectRequest = { id: number } & InspectMessage;
@@ -43,7 +45,7 @@ export class InspectClient {
     return this.call({ type: 'data', data });
   }
 
-  ask<K extends TrainingRequestType>(question: { type: K } & TrainingRequests[K][0]): Promise<TrainingRequests[K][1]> {
+  ask<K extends InspectType>(question: { type: K } & TrainingRequests[K][0]): Promise<TrainingRequests[K][1]> {
     return this.call(question as Question) as Promise<TrainingRequests[K][1]>;
   }
 

@@ -7,6 +7,7 @@
  */
 import type { Lang } from '../core/l10n';
 import { isRequestEnvelope, isResponseEnvelope, type RequestEnvelope, type ResponseEnvelope } from '../webview/protocol';
+import { parseLearnerRankings, type LearnerRanking } from './stages/learnerRankingArgs';
 
 /** Sizes a learner can train from scratch; 'baby' is the shipped model's (nanoGPT's CPU configuration). */
 export const TRAINING_SIZES = [
@@ -117,6 +118,8 @@ export interface StageView {
   samples: Array<{ instruction: string; before: string; after: string }>;
   /** Reward stage: rankings the labeler made (answers best first). */
   rankings: Array<{ instruction: string; answers: string[] }>;
+  /** Reward stage: the scripted rule or the learner's own rankings ranked. */
+  labeler?: 'scripted' | 'learner';
   error?: string;
 }
 
@@ -126,6 +129,8 @@ export interface StageStart {
   beta: number;
   gamma: number;
   rule: RuleWeights;
+  /** Reward stage: the learner's own rankings (then the reward model learns those, not the rule). */
+  rankings?: LearnerRanking[];
 }
 
 export interface TrainingInit {
@@ -146,6 +151,8 @@ export type TrainingRequests = {
   attention: [{ text: string }, AttentionResult];
   nextToken: [{ text: string; k: number }, NextTokenResult];
   bitsPerByte: [object, BitsPerByteResult];
+  /** K answers the SFT model samples to the n-th instruction, for the learner to rank. */
+  answersToRank: [{ n: number }, { prompt: string; answers: string[] }];
 };
 export type TrainingRequestType = keyof TrainingRequests;
 
@@ -228,9 +235,19 @@ export function parseStageStart(raw: unknown): StageStart | undefined {
   if (!isNum(raw.beta) || raw.beta < 0 || raw.beta > 10 || !isNum(raw.gamma) || raw.gamma < 0 || raw.gamma > 100) return undefined;
   const rule = raw.rule;
   if (!isRecord(rule) || !RULE_KEYS.every((k) => isNum(rule[k]) && Math.abs(rule[k]) <= 100)) return undefined;
+  let rankings: LearnerRanking[] | undefined;
+  if (raw.rankings !== undefined) {
+    try {
+      rankings = raw.stage === 'reward' ? parseLearnerRankings(raw.rankings) : undefined;
+    } catch {
+      return undefined;
+    }
+    if (!rankings) return undefined;
+  }
   return {
     stage: raw.stage as StageId, steps: raw.steps, beta: raw.beta, gamma: raw.gamma,
     rule: { namesTerm: rule.namesTerm as number, perCharacter: rule.perCharacter as number, finished: rule.finished as number, repetition: rule.repetition as number },
+    ...(rankings ? { rankings } : {}),
   };
 }
 
@@ -281,6 +298,9 @@ export function parseTrainingRequest(payload: unknown): { [K in TrainingRequestT
       return { type: 'nextToken', text: text(payload.text), k: payload.k };
     case 'bitsPerByte':
       return { type: 'bitsPerByte' };
+    case 'answersToRank':
+      if (!isInt(payload.n, 0, 2 ** 31)) throw new Error('n must be a whole number ≥ 0');
+      return { type: 'answersToRank', n: payload.n };
     default:
       throw new Error(`unknown request ${JSON.stringify(payload.type)}`);
   }

@@ -187,6 +187,11 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
 
   private async answer(payload: unknown): Promise<unknown> {
     const question = parseTrainingRequest(payload);
+    if (question.type === 'answersToRank') {
+      const answers = await this.stages?.answersToRank(question.n, language());
+      if (!answers) throw new Error(t('Run the SFT stage first: its model writes the answers you rank.'));
+      return answers;
+    }
     await this.ensureModel();
     if (question.type === 'bitsPerByte') await this.inspect.setData(await this.loadCorpus());
     return this.inspect.ask(question);
@@ -249,7 +254,11 @@ export class TrainingPanel implements PanelProvider<ToTrainingPage, FromTraining
     });
     send();
     try {
-      const r = await this.stages.train({ stage, steps: options.steps, beta: options.beta, gamma: options.gamma, labeler: 'scripted', rule: options.rule });
+      const r = await this.stages.train({
+        stage, steps: options.steps, beta: options.beta, gamma: options.gamma, rule: options.rule,
+        ...(options.rankings ? { labeler: 'learner', rankings: options.rankings } : { labeler: 'scripted' }),
+      });
+      view.labeler = r.labeler;
       view.metrics = Object.fromEntries(Object.entries(r.metrics).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
       view.samples = (r.samples ?? []).map((x) => ({ instruction: x.instruction, before: x.before, after: x.after }));
       view.rankings = r.rankings ?? [];

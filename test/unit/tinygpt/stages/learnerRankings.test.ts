@@ -8,6 +8,7 @@ import { encodeLearnerRankings, instructionToRank, parseLearnerRankings, type Le
 import { parseStageArgs } from '../../../../src/tinygpt/stages/stageArgs';
 import { rewardHead, runStage, type StagePaths } from '../../../../src/tinygpt/stages/stageRunner';
 import { formatPrompt } from '../../../../src/tinygpt/stages/sftData';
+import { parseFromTrainingPage, parseTrainingRequest } from '../../../../src/tinygpt/trainingMessages';
 import { pretrained, ROOT } from './fixture';
 
 describe('tiny GPT stage 3: the learner as the labeler', function () {
@@ -28,6 +29,17 @@ describe('tiny GPT stage 3: the learner as the labeler', function () {
     assert.throws(() => parseStageArgs({ stage: 'reward', labeler: 'learner' }), /needs rankings/);
     assert.throws(() => parseStageArgs({ stage: 'ppo', rankings: [ranking()] }), /rankings are for the reward stage/);
     assert.throws(() => parseStageArgs({ stage: 'reward', labeler: 'human' }), /labeler must be "scripted" or "learner"/);
+  });
+
+  it('the Training page: asks for answers to rank, and runs the reward stage on the rankings it made', () => {
+    assert.deepEqual(parseTrainingRequest({ type: 'answersToRank', n: 3 }), { type: 'answersToRank', n: 3 });
+    assert.throws(() => parseTrainingRequest({ type: 'answersToRank', n: -1 }), /n must be/);
+    const options = { stage: 'reward', steps: 10, beta: 0.02, gamma: 1, rule: { ...DEFAULT_RULE } };
+    const run = (o: Record<string, unknown>): unknown => parseFromTrainingPage({ type: 'runStage', options: { ...options, ...o } });
+    assert.deepEqual(run({ rankings: [ranking()] }), { type: 'runStage', options: { ...options, rankings: [ranking()] } });
+    assert.equal(run({ rankings: [ranking({ order: [0, 1] })] }), undefined, 'a malformed ranking drops the message');
+    assert.equal(run({ stage: 'ppo', rankings: [ranking()] }), undefined, 'rankings belong to the reward stage');
+    assert.deepEqual(run({}), { type: 'runStage', options });
   });
 
   it('a ranking of K = 4 answers gives C(4,2) = 6 pairs, best first, each answer after the instruction template', () => {
