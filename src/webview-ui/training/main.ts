@@ -2,6 +2,7 @@
 // look inside (attention of each head, next-token probabilities), bits per byte against the n-gram.
 import { setLanguage, t } from '../../core/l10n';
 import { describeRule } from '../../tinygpt/stages/labeler';
+import type { LearnerRanking } from '../../tinygpt/stages/learnerRankingArgs';
 import {
   MAX_STEPS, parseToTrainingPage, RULE_KEYS,
   type AttentionResult, type BitsPerByteResult, type FromTrainingPage, type ModelInfo, type NextTokenResult, type RunSnapshot, type Sample,
@@ -394,12 +395,94 @@ function ruleEditor(form: StageForm, id: StageId): HTMLElement {
     lines, el('div', { class: 'row' }, ...inputs));
 }
 
+// The learner as the labeler: K answers the SFT model sampled, reordered with the ranking widget's
+// interaction (drag, the arrow buttons, or Alt+↑/↓), saved ranking by ranking; the reward stage then learns them.
+const mine = { rankings: [] as LearnerRanking[], use: false, n: 0, busy: false, error: '' };
+let toRank: { prompt: string; answers: string[]; order: number[] } | undefined;
+
+function moveAnswer(from: number, to: number): void {
+  if (!toRank || to < 0 || to >= toRank.order.length || from === to) return;
+  const [item] = toRank.order.splice(from, 1);
+  toRank.order.splice(to, 0, item);
+  renderStages();
+  document.querySelector<HTMLElement>(`[data-testid="rank-item-${to}"]`)?.focus();
+}
+
+async function sampleToRank(): Promise<void> {
+  mine.busy = true;
+  mine.error = '';
+  renderStages();
+  try {
+    const r = await requester.request({ type: 'answersToRank', n: mine.n++ });
+    toRank = { prompt: r.prompt, answers: r.answers, order: r.answers.map((_, i) => i) };
+  } catch (error) {
+    mine.error = (error as Error).message;
+  }
+  mine.busy = false;
+  renderStages();
+}
+
+function learnerRanker(): HTMLElement {
+  const box = el('div', { class: 'learner-ranking', attrs: { 'data-testid': 'learner-ranking' } });
+  const sample = el('button', { class: 'secondary', text: t('Sample 4 answers to rank'), attrs: { type: 'button', 'data-testid': 'rank-sample' } });
+  sample.disabled = mine.busy;
+  sample.addEventListener('click', () => void sampleToRank());
+  box.append(el('p', { class: 'small', text: t('Or be the labeler yourself: the SFT model answers an instruction four times; put the answers in your order, best first.') }), sample);
+  if (mine.error) box.append(el('p', { class: 'wrong', text: mine.error }));
+  if (toRank) {
+    const current = toRank;
+    let dragFrom = -1;
+    const list = el('ol', { class: 'ranking-list', attrs: { 'aria-label': t('Answers, best first') } }, ...current.order.map((j, i) => {
+      const up = el('button', { class: 'icon', text: '↑', attrs: { type: 'button', 'aria-label': t('Move up'), 'data-testid': `rank-up-${i}` } });
+      const down = el('button', { class: 'icon', text: '↓', attrs: { type: 'button', 'aria-label': t('Move down'), 'data-testid': `rank-down-${i}` } });
+      up.disabled = i === 0;
+      down.disabled = i === current.order.length - 1;
+      up.addEventListener('click', () => moveAnswer(i, i - 1));
+      down.addEventListener('click', () => moveAnswer(i, i + 1));
+      const li = el('li', { class: 'ranking-item', attrs: { draggable: 'true', tabindex: '-1', 'data-testid': `rank-item-${i}` } },
+        el('span', { class: 'ranking-handle', text: '⋮⋮', attrs: { 'aria-hidden': 'true' } }), el('span', { class: 'ranking-text', text: current.answers[j] || '∅' }), up, down);
+      li.addEventListener('keydown', (event) => {
+        if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+        event.preventDefault();
+        moveAnswer(i, event.key === 'ArrowUp' ? i - 1 : i + 1);
+      });
+      li.addEventListener('dragstart', () => { dragFrom = i; });
+      li.addEventListener('dragover', (event) => event.preventDefault());
+      li.addEventListener('drop', (event) => {
+        event.preventDefault();
+        if (dragFrom >= 0) moveAnswer(dragFrom, i);
+        dragFrom = -1;
+      });
+      return li;
+    }));
+    const keep = el('button', { class: 'primary', text: t('Save this ranking (6 pairs)'), attrs: { type: 'button', 'data-testid': 'rank-save' } });
+    keep.addEventListener('click', () => {
+      mine.rankings.push({ prompt: current.prompt, answers: current.answers, order: [...current.order] });
+      mine.use = true;
+      toRank = undefined;
+      renderStages();
+    });
+    box.append(el('p', { class: 'instruction', text: current.prompt }), list, keep);
+  }
+  if (mine.rankings.length) {
+    const use = el('input', { attrs: { type: 'checkbox', 'data-testid': 'rank-use' } });
+    use.checked = mine.use;
+    use.addEventListener('change', () => { mine.use = use.checked; });
+    box.append(el('label', { class: 'row' }, use, el('span', {
+      text: t('Train on my {0} rankings ({1} pairs) instead of the rule', mine.rankings.length, mine.rankings.length * 6),
+      attrs: { 'data-testid': 'rank-count' },
+    })));
+  }
+  return box;
+}
+
 function metricsLine(view: StageView): string {
   const m = view.metrics;
   const parts: string[] = [];
   const f = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(3));
   if (m.heldOutLoss !== undefined) parts.push(t('held-out answer loss {0} → {1}', f(m.heldOutLossBefore), f(m.heldOutLoss)));
-  if (m.pairAccuracy !== undefined) parts.push(t('held-out pair accuracy {0}% → {1}%', m.pairAccuracyBefore === undefined ? '—' : (m.pairAccuracyBefore * 100).toFixed(0), (m.pairAccuracy * 100).toFixed(0)));
+  if (m.pairAccuracy !== undefined && view.labeler === 'learner') parts.push(t('pair accuracy on your rankings {0}% → {1}%', m.pairAccuracyBefore === undefined ? '—' : (m.pairAccuracyBefore * 100).toFixed(0), (m.pairAccuracy * 100).toFixed(0)));
+  else if (m.pairAccuracy !== undefined) parts.push(t('held-out pair accuracy {0}% → {1}%', m.pairAccuracyBefore === undefined ? '—' : (m.pairAccuracyBefore * 100).toFixed(0), (m.pairAccuracy * 100).toFixed(0)));
   if (m.reward !== undefined) parts.push(t('reward {0}', f(m.reward)));
   if (m.kl !== undefined) parts.push(t('KL {0}', f(m.kl)));
   if (m.ptxLoss !== undefined) parts.push(t('pre-training loss {0}', f(m.ptxLoss)));
@@ -460,13 +543,19 @@ function renderStages(): void {
       const form = formOf(s);
       const run = el('button', { class: 'primary', text: t('Run this stage'), attrs: { type: 'button', 'data-testid': `stage-run-${s.id}` } });
       run.disabled = stageBusy();
-      run.addEventListener('click', () => post({ type: 'runStage', options: { stage: s.id, steps: form.steps, beta: form.beta, gamma: form.gamma, rule: { ...form.rule } } }));
+      run.addEventListener('click', () => post({
+        type: 'runStage',
+        options: {
+          stage: s.id, steps: form.steps, beta: form.beta, gamma: form.gamma, rule: { ...form.rule },
+          ...(s.id === 'reward' && mine.use && mine.rankings.length ? { rankings: mine.rankings.map((r) => ({ ...r, order: [...r.order] })) } : {}),
+        },
+      }));
       const view = stageViews.get(s.id);
       const cancel = el('button', { class: 'secondary', text: t('Cancel'), attrs: { type: 'button', 'data-testid': `stage-cancel-${s.id}` } });
       cancel.disabled = view?.status !== 'running';
       cancel.addEventListener('click', () => post({ type: 'cancel' }));
       card.append(el('div', { class: 'row' }, numberInput(`stage-steps-${s.id}`, t('Steps'), form.steps, (v) => { form.steps = v; })));
-      if (s.id === 'reward') card.append(ruleEditor(form, s.id));
+      if (s.id === 'reward') card.append(ruleEditor(form, s.id), learnerRanker());
       if (s.id === 'ppo') {
         card.append(el('div', { class: 'row' },
           slider('ppo-beta', t('β (KL penalty)'), form.beta, 0.5, 0.01, (v) => { form.beta = v; }),
