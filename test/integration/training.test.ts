@@ -123,6 +123,25 @@ describe('training panel: watch a GPT learn', function () {
     await waitFor(async () => /\+5 if the answer names the right glossary term/.test(await textOf(frame, 'labeler-rule')), 'the rule text follows the weight');
   });
 
+  it("the learner ranks the SFT model's answers in the panel, and the reward model learns their rankings", async () => {
+    await frame.$eval(id('learner-ranking'), (el) => el.scrollIntoView({ block: 'center' }));
+    for (let k = 1; k <= 2; k++) {
+      await frame.click(id('rank-sample'));
+      await frame.waitForSelector(id('rank-item-3'), { timeout: 60000 });
+      const first = await textOf(frame, 'rank-item-0');
+      await frame.click(id('rank-down-0'));
+      await waitFor(async () => (await textOf(frame, 'rank-item-1')) === first, 'the top answer moves down one place');
+      await frame.click(id('rank-save'));
+      await waitFor(async () => new RegExp(`Train on my ${k} rankings \\(${6 * k} pairs\\)`).test(await textOf(frame, 'rank-count')), `${k} ranking(s) saved`);
+    }
+    await frame.fill(id('stage-steps-reward'), '12');
+    await frame.click(id('stage-run-reward'));
+    await waitFor(async () => (await frame.getAttribute(id('stage-status-reward'), 'data-status')) === 'done', 'the reward stage finishes', 240000, 500);
+    const m = /pair accuracy on your rankings (\d+)% → (\d+)%/.exec(await textOf(frame, 'stage-metrics-reward'));
+    assert.ok(m, await textOf(frame, 'stage-metrics-reward'));
+    assert.ok(Number(m[2]) > 50, `pair accuracy on the learner's rankings ${m[1]}% → ${m[2]}%`);
+  });
+
   it('looks inside: an attention map per head and next-token probabilities for the typed sentence', async () => {
     await frame.fill(id('inspect-text'), 'The model learns from human feedback.');
     await frame.click(id('inspect-run'));
