@@ -9,6 +9,8 @@ import { ModelServer } from '../test/server/modelServer';
 const root = join(__dirname, '..');
 // --training-only: only the Training panel's shots (one per theme and language).
 const trainingOnly = process.argv.includes('--training-only');
+// --stages-only: only the fine-tuning stages' shots (SFT, reward model, PPO; one per theme and language).
+const stagesOnly = process.argv.includes('--stages-only');
 const out = join(root, 'docs', 'screenshots');
 
 interface HostKit {
@@ -117,6 +119,26 @@ async function training(page: Page, file: string): Promise<void> {
   await frame.waitForSelector('[data-testid="train-status"][data-status="cancelled"]', { timeout: 60000 });
 }
 
+/**
+ * The Training panel's fine-tuning stages on the shipped model, each run for a few steps and shot with its
+ * card in view: SFT (loss, before/after answers), the reward model (the labeler's rule, pair accuracy,
+ * rankings), PPO (reward, KL, ptx plots). Files: training-{sft,reward,ppo}-<theme>-<lang>.png.
+ */
+async function stages(page: Page, suffix: string): Promise<void> {
+  await palette(page, 'View: Close All Editors');
+  await page.waitForTimeout(800);
+  await palette(page, '>LLM Lab: Open the Training Panel');
+  const frame = await frameWith(page, '[data-testid="stage-run-sft"]', 30000);
+  for (const [stage, steps] of [['sft', 20], ['reward', 8], ['ppo', 4]] as const) {
+    await frame.fill(`[data-testid="stage-steps-${stage}"]`, String(steps));
+    await frame.click(`[data-testid="stage-run-${stage}"]`);
+    await frame.waitForSelector(`[data-testid="stage-status-${stage}"][data-status="done"]`, { timeout: 600000 });
+    await frame.$eval(`[data-testid="stage-${stage}"]`, (el) => el.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(out, `training-${stage}-${suffix}.png`) });
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const kit = (await import(join(root, 'test', 'host', 'hostKit.mjs'))) as HostKit;
@@ -138,6 +160,7 @@ async function main(): Promise<void> {
   );
   try {
     await session(kit, server, 'dark-en', 'Default Dark Modern', 'en', async (page) => {
+      if (stagesOnly) return stages(page, 'dark-en');
       if (trainingOnly) return training(page, 'training-dark-en.png');
       await lecture(page, 'lecture-dark-en.png', /reward model/i);
       if (process.argv.includes('--lecture-only')) return;
@@ -202,16 +225,19 @@ async function main(): Promise<void> {
       await training(page, 'training-dark-en.png');
     });
     await session(kit, server, 'light-en', 'Default Light Modern', 'en', async (page) => {
+      if (stagesOnly) return stages(page, 'light-en');
       if (trainingOnly) return training(page, 'training-light-en.png');
       await lecture(page, 'lecture-light-en.png', /reward model/i);
       await training(page, 'training-light-en.png');
     });
     await session(kit, server, 'dark-zh', 'Default Dark Modern', 'zh-cn', async (page) => {
+      if (stagesOnly) return stages(page, 'dark-zh');
       if (trainingOnly) return training(page, 'training-dark-zh.png');
       await lecture(page, 'lecture-dark-zh.png', /奖励模型/);
       await training(page, 'training-dark-zh.png');
     });
     await session(kit, server, 'light-zh', 'Default Light Modern', 'zh-cn', async (page) => {
+      if (stagesOnly) return stages(page, 'light-zh');
       if (trainingOnly) return training(page, 'training-light-zh.png');
       await lecture(page, 'lecture-light-zh.png', /奖励模型/);
       await training(page, 'training-light-zh.png');
