@@ -6,8 +6,8 @@
  *           JSON per event, typed events) consumed through collectChat with a listener.
  * Ratio parsed/raw ≤ 1.3 is the target; parsed(2N)/parsed(N) ≈ 2 shows it is linear.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { startModelServerProcess } from '../test/server/modelServerProcess';
 import { collectChat } from '../src/llm/collect';
 import { HttpClient } from '../src/llm/http';
 import { OpenAiCompatibleProvider } from '../src/llm/openaiCompatible/openAiCompatibleProvider';
@@ -17,19 +17,6 @@ const TOKENS = 50_000;
 // 100,000 tokens are ≈ 20 MB of SSE, above the default 16 MB llmLab.maxResponseMegabytes cap (a setting, not what is measured).
 const ROUNDS = 7;
 
-function startServer(): Promise<{ child: ChildProcess; origin: string }> {
-  const root = join(__dirname, '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'server', 'modelServer.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (match) resolve({ child, origin: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`model server exited (${code})`)));
-  });
-}
 
 function body(tokens: number): string {
   return JSON.stringify({ model: `tokens-${tokens}`, messages: [{ role: 'user', content: 'go' }], stream: true, stream_options: { include_usage: true } });
@@ -68,7 +55,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 const best = (values: number[]): number => Math.min(...values);
 
 export async function run(): Promise<{ name: string; ratio: number; detail: string }[]> {
-  const { child, origin } = await startServer();
+  const { child, origin } = await startModelServerProcess(join(__dirname, '..'));
   try {
     const baseUrl = `${origin}/v1`;
     const provider = new OpenAiCompatibleProvider(baseUrl, new HttpClient({ timeoutMs: () => 60_000, maxResponseBytes: () => 256 * 1024 * 1024 }));

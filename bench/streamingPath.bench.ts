@@ -6,7 +6,6 @@
  *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/streamingPath.bench.ts [tokens] [rounds]
  * The real figure is the host's (streaming.bench.ts); this one shows what the path costs without VS Code.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDemo } from '../src/demos/demoRunner';
@@ -15,22 +14,11 @@ import { applyUpdate, newSession } from '../src/demos/playgroundSession';
 import { collectChat } from '../src/llm/collect';
 import { HttpClient } from '../src/llm/http';
 import { OpenAiCompatibleProvider } from '../src/llm/openaiCompatible/openAiCompatibleProvider';
+import { startModelServerProcess } from '../test/server/modelServerProcess';
 import type { BenchResult } from './run';
 
 const root = join(__dirname, '..');
 
-export function startServer(): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'server', 'modelServer.ts'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (match) resolve({ child, baseUrl: `${match[1]}/v1` });
-    });
-    child.once('exit', (code) => reject(new Error(`model server exited (${code})`)));
-  });
-}
 
 /** The least any client can do: fetch the stream and read every byte of it. */
 export async function rawRead(baseUrl: string, tokens: number): Promise<number> {
@@ -78,7 +66,8 @@ export async function throughRunDemo(def: DemoDefinition, provider: OpenAiCompat
 }
 
 async function measure(tokens: number, rounds: number): Promise<{ raw: number; cold: number; warm: number; raws: number[]; runs: number[] }> {
-  const { child, baseUrl } = await startServer();
+  const { child, origin } = await startModelServerProcess(root);
+  const baseUrl = `${origin}/v1`;
   try {
     const provider = new OpenAiCompatibleProvider(baseUrl, new HttpClient({ timeoutMs: () => 60_000 }));
     const def = selfConsistency();

@@ -1,34 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DemoResult } from '../../src/demos/demoTypes';
+import { startModelServerProcess } from '../server/modelServerProcess';
 import { activateExtension, EXTENSION_ID, setSetting } from './support/host';
 import { recordFigure } from './support/perf';
 
 const TOKENS = 20_000;
 const MODEL = `tokens-${TOKENS}`;
-
-/** The test model server in a process of its own, as a real server is (test/server/modelServer.ts). */
-function startServer(): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const root = process.env.LLMLAB_REPO_ROOT!;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'server', 'modelServer.ts'), '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (match) resolve({ child, baseUrl: `${match[1]}/v1` });
-    });
-    child.once('exit', (code) => reject(new Error(`model server exited (${code}): ${out}`)));
-  });
-}
 
 /** The least any client can do: fetch the stream and read every byte of it (ms, bytes). */
 async function rawRead(baseUrl: string): Promise<{ ms: number; bytes: number }> {
@@ -91,7 +73,9 @@ describe('streaming overhead: llmLab.runDemo vs a raw fetch of the same stream',
   let server: { child: ChildProcess; baseUrl: string };
 
   before(async () => {
-    server = await startServer();
+    // The test model server in a process of its own, as a real server is.
+    const started = await startModelServerProcess(process.env.LLMLAB_REPO_ROOT!, { ...process.env, ELECTRON_RUN_AS_NODE: '1' });
+    server = { child: started.child, baseUrl: `${started.origin}/v1` };
     for (let i = 0; i < 3; i++) await rawRead(server.baseUrl);
     await setSetting('llmLab.provider', 'openai-compatible');
     await setSetting('llmLab.baseUrl', server.baseUrl);

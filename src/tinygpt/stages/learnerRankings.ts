@@ -7,12 +7,10 @@
 import type { Lang } from '../../core/l10n';
 import type { BpeTokenizer } from '../bpe';
 import { rankingFromOrder, type Ranking } from './rewardModel';
-import { encodeExample, type SftExample } from './sftData';
+import { encodeExample, instructionLang, type SftExample } from './sftData';
 import type { LearnerRanking } from './learnerRankingArgs';
 
 export { LEARNER_K, MAX_LEARNER_RANKINGS, parseLearnerRankings, type LearnerRanking } from './learnerRankingArgs';
-
-const langOf = (text: string): Lang => (/[\u3400-\u9fff]/.test(text) ? 'zh-cn' : 'en');
 
 /**
  * Each ranking as token sequences (template prompt + answer + <|endoftext|>, the answer cut to fit the
@@ -22,7 +20,7 @@ export function encodeLearnerRankings(tokenizer: BpeTokenizer, rankings: Learner
   const encode = (text: string): number[] => tokenizer.encode(text);
   const eot = tokenizer.endOfText;
   return rankings.map((r) => {
-    const p = encodeExample(encode, eot, r.prompt, '', langOf(r.prompt), context);
+    const p = encodeExample(encode, eot, r.prompt, '', instructionLang(r.prompt), context);
     const prompt = p.tokens.slice(0, p.promptLength);
     const room = Math.max(1, context - prompt.length);
     const answers = r.answers.map((a) => [...encode(a).slice(0, room - 1), eot]);

@@ -11,7 +11,7 @@ import type { Checkpoint } from '../checkpoint';
 import { Gpt } from '../model';
 import { Rng } from '../rng';
 import { KvDecoder } from './kvDecoder';
-import { formatPrompt } from './sftData';
+import { formatPrompt, instructionLang } from './sftData';
 
 export class PolicySampler {
   readonly tokenizer: BpeTokenizer;
@@ -33,7 +33,7 @@ export class PolicySampler {
 
   /** Answers an instruction: wrapped in the template of its language (Chinese when it has CJK characters). */
   answer(instruction: string, o: SampleOptions = {}): SampleResult {
-    return this.sample(PolicySampler.prompt(instruction, /[\u3400-\u9fff]/.test(instruction) ? 'zh-cn' : 'en'), o);
+    return this.sample(PolicySampler.prompt(instruction, instructionLang(instruction)), o);
   }
 
   sample(prompt: string, o: SampleOptions = {}): SampleResult {

@@ -39,6 +39,11 @@ export const TEMPLATE: Record<Lang, { before: string; after: string }> = {
 
 export const HELD_OUT_FRACTION = 0.15;
 
+/** The language an instruction is in: Chinese when it has CJK characters (the template it is wrapped in). */
+export function instructionLang(instruction: string): Lang {
+  return /[\u3400-\u9fff]/.test(instruction) ? 'zh-cn' : 'en';
+}
+
 /** The text the model sees before its answer. */
 export function formatPrompt(instruction: string, lang: Lang): string {
   const t = TEMPLATE[lang];

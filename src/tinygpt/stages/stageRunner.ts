@@ -177,6 +177,9 @@ async function runSft(req: StageRequest, hooks: StageHooks): Promise<StageResult
 const RANKINGS_PER_STEP = 4;
 const HELD_OUT_RANKINGS = 8;
 
+/** The reward model's warm-up: a tenth of its steps, 1 to 5. */
+const rewardWarmup = (steps: number): number => Math.min(5, Math.max(1, Math.floor(steps / 10)));
+
 async function runReward(req: StageRequest, hooks: StageHooks): Promise<StageResult> {
   if (req.rankings) return runRewardOnLearnerRankings(req, req.rankings, hooks);
   const sft = await load(req.paths.sft);
@@ -191,7 +194,7 @@ async function runReward(req: StageRequest, hooks: StageHooks): Promise<StageRes
   const train = rankings.slice(0, trainPrompts.length);
   const heldOut = rankings.slice(trainPrompts.length);
   const rm = new RewardModel(sft.config, sft.params);
-  const trainer = new RewardTrainer(rm, train, heldOut, tokenizer.endOfText, { steps: req.steps, batch: RANKINGS_PER_STEP, seed: req.seed, warmupSteps: Math.min(5, Math.max(1, Math.floor(req.steps / 10))) });
+  const trainer = new RewardTrainer(rm, train, heldOut, tokenizer.endOfText, { steps: req.steps, batch: RANKINGS_PER_STEP, seed: req.seed, warmupSteps: rewardWarmup(req.steps) });
   const { cancelled, metrics, checkpoint } = await trainReward(req, hooks, sft, trainer, { rule: req.rule });
   return {
     ok: !cancelled, stage: 'reward', steps: trainer.step, losses: trainer.losses, metrics, checkpoint, cancelled, labeler: 'scripted',
@@ -228,7 +231,7 @@ async function runRewardOnLearnerRankings(req: StageRequest, given: LearnerRanki
   const rankings = encodeLearnerRankings(tokenizer, given, sft.config.context);
   const rm = new RewardModel(sft.config, sft.params);
   const trainer = new RewardTrainer(rm, rankings, rankings, tokenizer.endOfText, {
-    steps: req.steps, batch: Math.min(RANKINGS_PER_STEP, rankings.length), seed: req.seed, warmupSteps: Math.min(5, Math.max(1, Math.floor(req.steps / 10))),
+    steps: req.steps, batch: Math.min(RANKINGS_PER_STEP, rankings.length), seed: req.seed, warmupSteps: rewardWarmup(req.steps),
   });
   const { cancelled, metrics, checkpoint } = await trainReward(req, hooks, sft, trainer, { labeler: 'learner', rankings: given.length });
   return {
