@@ -7,13 +7,12 @@
 // - playground markdown: a 406K-character line of backtick runs of falling length vs plain text of the same length.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { encodeIds, loadEncoding } from '../src/lessons/tokenizer';
 import { TokenizerClient } from '../src/lessons/tokenizerClient';
 import { NdjsonChatDecoder } from '../src/llm/ollama/ndjsonChatDecoder';
 import { parseInline } from '../src/webview-ui/playground/incrementalMarkdown';
 import type { BenchResult } from './run';
-import { median } from './timing';
+import { lagDuring, median } from './timing';
 
 const root = join(__dirname, '..');
 
@@ -21,15 +20,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
-}
-
-/** Max event-loop delay (ms) while `fn` runs. */
-async function lagDuring(fn: () => Promise<unknown>): Promise<number> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  histogram.enable();
-  await fn();
-  histogram.disable();
-  return histogram.max / 1e6;
 }
 
 async function tokenizer(): Promise<BenchResult[]> {

@@ -1,4 +1,6 @@
 /** Small timing helpers for benches: median of repeated runs, in milliseconds. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -19,4 +21,13 @@ export function timeMs(fn: () => void, repeats = 7): number {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Max event-loop delay (ms) while `fn` runs. */
+export async function lagDuring(fn: () => Promise<unknown>): Promise<number> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  await fn();
+  histogram.disable();
+  return histogram.max / 1e6;
 }
