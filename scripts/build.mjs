@@ -127,6 +127,15 @@ const tinygptInspectWorkerOptions = {
   outfile: join(root, 'dist', 'tinygptInspectWorker.js'),
 };
 
+// The tiny GPT's sampling thread (the built-in provider's tiny GPT models, answers to rank): checkpoints are
+// decoded and sampled there, never on the extension host's thread.
+const tinygptSamplerWorkerOptions = {
+  ...extensionOptions,
+  plugins: [],
+  entryPoints: [join(root, 'src', 'tinygpt', 'samplerWorker.ts')],
+  outfile: join(root, 'dist', 'tinygptSamplerWorker.js'),
+};
+
 // The fine-tuning stages' worker (SFT, reward model, PPO: src/tinygpt/stages), one thread per running stage.
 const tinygptStageWorkerOptions = {
   ...extensionOptions,
@@ -182,11 +191,11 @@ copyRanks();
 copySandboxAssets();
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions), esbuild.context(tinygptStageWorkerOptions), esbuild.context(tinygptInspectWorkerOptions), esbuild.context(tokenizerWorkerOptions), esbuild.context(engineOptions)]);
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(webviewOptions), esbuild.context(sandboxWorkerOptions), esbuild.context(tinygptWorkerOptions), esbuild.context(tinygptStageWorkerOptions), esbuild.context(tinygptInspectWorkerOptions), esbuild.context(tinygptSamplerWorkerOptions), esbuild.context(tokenizerWorkerOptions), esbuild.context(engineOptions)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[build] watching src/ (content and l10n: re-run npm run build)');
 } else {
-  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions), esbuild.build(tinygptStageWorkerOptions), esbuild.build(tinygptInspectWorkerOptions), esbuild.build(tokenizerWorkerOptions), esbuild.build(engineOptions)]);
+  await Promise.all([esbuild.build(extensionOptions), webviewEntries.length ? esbuild.build(webviewOptions) : null, esbuild.build(sandboxWorkerOptions), esbuild.build(tinygptWorkerOptions), esbuild.build(tinygptStageWorkerOptions), esbuild.build(tinygptInspectWorkerOptions), esbuild.build(tinygptSamplerWorkerOptions), esbuild.build(tokenizerWorkerOptions), esbuild.build(engineOptions)]);
   console.log(
     `[build] ${production ? 'production' : 'development'} build: extension + ${webviewEntries.length} webview bundle(s), ${strings} zh-cn strings, ${Date.now() - started} ms`,
   );

@@ -39,8 +39,8 @@ export function activate(context: vscode.ExtensionContext): { services: Services
   const llm = registerLlm(services, { localProvider: () => local.provider() });
   local.connect(llm);
   const tiny = registerTinyGpt(services, llm);
-  // The tuned tiny GPTs (llmLab.train 'sft' / 'ppo') answer as `builtin` models 'tinygpt-sft' / 'tinygpt-ppo'.
-  lessons.builtinProvider.useTunedModels((id) => tiny.stages.sampler(id));
+  // The shipped tiny GPT and the tuned ones (llmLab.train 'sft' / 'ppo') are `builtin` models 'tinygpt', 'tinygpt-sft', 'tinygpt-ppo'.
+  lessons.builtinProvider.useTinyGpt((id) => tiny.builtinModel(id));
   registerTrainingPanel(services, llm, tiny.stages);
   const sandbox = registerSandbox(services);
   registerDemos(services, llm, { builtin: lessons.builtinProvider, content: lecture.content, sandbox });

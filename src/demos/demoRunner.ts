@@ -1,5 +1,6 @@
 import { t } from '../core/l10n';
 import type { Lang } from '../core/l10n';
+import { isBuiltinModel } from '../lessons/builtinProvider';
 import type { ChatMessage, ChatProvider, ChatRequest, LlmErrorKind, StreamEvent, TokenLogprob } from '../llm/types';
 import { extractAnswer, isCorrect } from './answerExtractors';
 import type {
@@ -286,8 +287,8 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
     );
   }
   const providerId = provider.id;
-  // The built-in provider ignores a model name meant for an endpoint, except a tuned tiny GPT it serves by id.
-  const modelFor = (id: string): string | undefined => (id !== 'builtin' || options.model?.startsWith('tinygpt-') ? options.model : undefined);
+  // The built-in provider ignores a model name meant for an endpoint, except its own ('ngram', 'tinygpt', 'tinygpt-ppo', …).
+  const modelFor = (id: string): string | undefined => (id !== 'builtin' || (options.model !== undefined && isBuiltinModel(options.model)) ? options.model : undefined);
   let model = modelFor(provider.id) || provider.defaultModel || options.model || '';
   emit(-1, { type: 'provider', provider: providerId, model });
 

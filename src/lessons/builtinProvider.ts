@@ -1,18 +1,24 @@
 /**
- * The built-in statistical language model as a ChatProvider (id 'builtin'): it continues the last user
- * message with the lecture-trained trigram model, streaming one token per event, and reports the model's
- * top alternatives per token as 'logprobs' events when asked, so the next-token and temperature demos run
- * with no endpoint at all. Pure: the models are loaded by whoever constructs it.
+ * The models that ship inside LLM Lab as a ChatProvider (id 'builtin'): it continues the last user message
+ * with the lecture-trained trigram model or the tiny GPT, streaming one token per event, and reports the
+ * model's top alternatives per token as 'logprobs' events when asked, so the next-token and temperature
+ * demos run with no endpoint at all. Pure: the models are loaded by whoever constructs it; the n-gram
+ * samples here (microseconds), the tiny GPT on a worker thread (tinygpt/samplerClient.ts).
  */
 import { t, type Lang } from '../core/l10n';
 import { LlmError, type ChatProvider, type ChatRequest, type StreamEvent } from '../llm/types';
 import type { SampleOptions, SampleResult } from './ngramModel';
 import type { NgramSource } from './ngramSource';
 
-/** What the provider samples from: the n-gram model, or a tuned tiny GPT (tinygpt/stages/policySampler.ts). */
+/** A sample and how many tokens the prompt was to the model. */
+export type BuiltinSample = SampleResult & { promptTokens: number };
+
+/**
+ * What the provider samples from: the n-gram model (answers at once), or a tiny GPT (a promise: it samples
+ * on a worker thread, tinygpt/builtinTinyGpt.ts). The signal stops a sample under way.
+ */
 export interface BuiltinSampler {
-  sample(prompt: string, options: SampleOptions): SampleResult;
-  encode(text: string): ArrayLike<unknown>;
+  sample(prompt: string, options: SampleOptions, signal: AbortSignal): BuiltinSample | Promise<BuiltinSample>;
 }
 
 /** Model ids of the tuned tiny GPT checkpoints (llmLab.train stages 'sft' and 'ppo'). */
@@ -22,6 +28,17 @@ export const BUILTIN_MODELS: Record<Lang, string> = { en: 'ngram-en', 'zh-cn': '
 
 /** The Part 1 n-gram by its SPEC name (`runDemo { provider: 'builtin', model: 'ngram' }`): language from the prompt. */
 export const NGRAM_MODEL = 'ngram';
+
+/** The pre-trained tiny GPT that ships in media/models/tinygpt.bin: it continues the prompt, in either language. */
+export const TINYGPT_MODEL = 'tinygpt';
+
+/** The model a request without one gets (next-token, temperature-sampling): NGRAM_MODEL or TINYGPT_MODEL. */
+export const BUILTIN_DEFAULT_MODEL: string = NGRAM_MODEL;
+
+/** Whether the built-in provider answers to this model id (others are an endpoint's names). */
+export function isBuiltinModel(id: string): boolean {
+  return id === NGRAM_MODEL || id === TINYGPT_MODEL || id.startsWith(TUNED_PREFIX) || Object.values(BUILTIN_MODELS).includes(id);
+}
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
@@ -36,58 +53,73 @@ export function builtinLang(model: string | undefined, prompt: string, fallback:
 
 export class BuiltinProvider implements ChatProvider {
   readonly id = 'builtin' as const;
-  private tuned: ((id: string) => Promise<BuiltinSampler | undefined>) | undefined;
+  private tinyGpt: ((id: string) => Promise<BuiltinSampler | undefined>) | undefined;
+  /** Draws without a seed so far: parallel runs started in the same millisecond still differ. */
+  private draws = 0;
 
   constructor(
     private readonly source: NgramSource,
     private readonly uiLanguage: () => Lang = () => 'en',
   ) {}
 
-  /** Serves tuned tiny GPT checkpoints by id ('tinygpt-sft', 'tinygpt-ppo'); set once the tiny GPT is registered. */
-  useTunedModels(resolve: (id: string) => Promise<BuiltinSampler | undefined>): void {
-    this.tuned = resolve;
+  /**
+   * Serves the tiny GPT by id: 'tinygpt' (the shipped pre-trained model) and the tuned checkpoints
+   * ('tinygpt-sft', 'tinygpt-ppo'; undefined until trained); set once the tiny GPT is registered.
+   */
+  useTinyGpt(resolve: (id: string) => Promise<BuiltinSampler | undefined>): void {
+    this.tinyGpt = resolve;
   }
 
   get label(): string {
-    return t('Built-in n-gram model');
+    return BUILTIN_DEFAULT_MODEL === TINYGPT_MODEL ? t('Built-in tiny GPT') : t('Built-in n-gram model');
   }
 
   get defaultModel(): string {
-    return BUILTIN_MODELS[this.uiLanguage()];
+    return BUILTIN_DEFAULT_MODEL === NGRAM_MODEL ? BUILTIN_MODELS[this.uiLanguage()] : BUILTIN_DEFAULT_MODEL;
   }
 
   async listModels(signal: AbortSignal): Promise<string[]> {
     if (signal.aborted) throw new LlmError('cancelled', t('Cancelled.'));
     const langs = await this.guard(() => this.source.languages());
-    return langs.map((lang) => BUILTIN_MODELS[lang]);
+    return [...langs.map((lang) => BUILTIN_MODELS[lang]), ...(this.tinyGpt ? [TINYGPT_MODEL] : [])];
   }
 
   async *chat(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const started = Date.now();
     if (signal.aborted) throw new LlmError('cancelled', t('Cancelled.'));
-    const tunedId = request.model?.startsWith(TUNED_PREFIX) ? request.model : undefined;
-    if (request.model && !tunedId && request.model !== NGRAM_MODEL && !Object.values(BUILTIN_MODELS).includes(request.model)) {
-      throw new LlmError('notFound', t('The built-in provider has no model "{0}".', request.model), { model: request.model });
+    const requested = request.model ?? BUILTIN_DEFAULT_MODEL;
+    if (!isBuiltinModel(requested)) {
+      throw new LlmError('notFound', t('The built-in provider has no model "{0}".', requested), { model: requested });
     }
+    const tinyGptId = requested === TINYGPT_MODEL || requested.startsWith(TUNED_PREFIX) ? requested : undefined;
     const prompt = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const lang = builtinLang(request.model, prompt, this.uiLanguage());
     let model: BuiltinSampler | undefined;
-    if (tunedId) {
-      model = await this.guard(async () => this.tuned?.(tunedId));
-      if (!model) throw new LlmError('notFound', t('The tuned tiny GPT "{0}" does not exist yet: train it with llmLab.train first.', tunedId), { model: tunedId });
+    if (tinyGptId) {
+      model = await this.guard(async () => this.tinyGpt?.(tinyGptId));
+      if (!model && tinyGptId === TINYGPT_MODEL) throw new LlmError('noProvider', t('The built-in tiny GPT is not available.'), { model: tinyGptId });
+      if (!model) throw new LlmError('notFound', t('The tuned tiny GPT "{0}" does not exist yet: train it with llmLab.train first.', tinyGptId), { model: tinyGptId });
     } else {
-      model = await this.guard(() => this.source.model(lang));
-      if (!model) throw new LlmError('noProvider', t('The built-in model is not available (dist/content/ngram.json is missing).'));
+      const ngram = await this.guard(() => this.source.model(lang));
+      if (!ngram) throw new LlmError('noProvider', t('The built-in model is not available (dist/content/ngram.json is missing).'));
+      model = { sample: (p, o) => ({ ...ngram.sample(p, o), promptTokens: ngram.encode(p).length }) };
     }
 
     const maxTokens = Math.max(1, Math.min(request.maxTokens ?? 40, 400));
-    const result = model.sample(prompt, {
-      temperature: request.temperature ?? 1,
-      topP: request.topP,
-      seed: request.seed ?? (Date.now() >>> 0),
-      maxTokens,
-      alternatives: Math.max(1, Math.min(request.topLogprobs ?? 5, 20)),
-    });
+    let result: BuiltinSample;
+    try {
+      result = await model.sample(prompt, {
+        temperature: request.temperature ?? 1,
+        topP: request.topP,
+        seed: request.seed ?? ((Date.now() + this.draws++ * 0x9e3779b9) >>> 0),
+        maxTokens,
+        alternatives: Math.max(1, Math.min(request.topLogprobs ?? 5, 20)),
+      }, signal);
+    } catch (error) {
+      if (signal.aborted) throw new LlmError('cancelled', t('Cancelled.'));
+      if (error instanceof LlmError) throw error;
+      throw new LlmError('noProvider', t('The built-in model could not be loaded: {0}', error instanceof Error ? error.message : String(error)));
+    }
 
     let text = '';
     let ttftMs: number | undefined;
@@ -107,7 +139,8 @@ export class BuiltinProvider implements ChatProvider {
         break;
       }
       ttftMs ??= Date.now() - started;
-      yield { type: 'text', text: piece };
+      // A token that ends inside a character (byte-level BPE) adds no text; the character comes with the next one.
+      if (piece) yield { type: 'text', text: piece };
       text += piece;
       completionTokens++;
       if (request.logprobs) {
@@ -117,9 +150,9 @@ export class BuiltinProvider implements ChatProvider {
         };
       }
     }
-    const promptTokens = model.encode(prompt).length;
+    const { promptTokens } = result;
     yield { type: 'usage', promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
-    yield { type: 'done', finishReason, model: tunedId ?? BUILTIN_MODELS[lang], ttftMs, totalMs: Date.now() - started };
+    yield { type: 'done', finishReason, model: tinyGptId ?? BUILTIN_MODELS[lang], ttftMs, totalMs: Date.now() - started };
   }
 
   private async guard<T>(load: () => Promise<T>): Promise<T> {

@@ -2,7 +2,8 @@
  * The vscode side of the tiny GPT: `llmLab.train` (pre-training on worker threads, checkpoint in global
  * storage) and `llmLab.exportModel` (GGUF). `llmLab.cancel` stops a training run through the model
  * layer's cancel hook. The model exported is the one asked for (pre-trained, SFT or PPO), else the last one
- * trained here, else the one shipped in media/models.
+ * trained here, else the one shipped in media/models. The built-in provider's tiny GPT models sample on a
+ * thread of their own (samplerClient.ts).
  */
 import * as vscode from 'vscode';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -19,6 +20,9 @@ import { parseExportArgs, parseTrainArgs } from './trainArgs';
 import { sharedAllocate, Trainer } from './trainer';
 import { TrainState } from './training';
 import { StageCommand, type StageCommandResult } from './stages/stageCommand';
+import { TINYGPT_MODEL, type BuiltinSampler } from '../lessons/builtinProvider';
+import { tinyGptSampler } from './builtinTinyGpt';
+import { SamplerClient } from './samplerClient';
 import { isStageName } from './stages/stageArgs';
 import { chooseExport, parseExportModel } from './stages/exportChoice';
 
@@ -38,10 +42,22 @@ export class TinyGpt {
   /** The fine-tuning stages (sft, reward, ppo): stages/stageCommand.ts. */
   readonly stages: StageCommand;
   private readonly storage: string;
+  /** The sampling thread (the built-in provider's tiny GPT models, the Training panel's answers to rank). */
+  readonly sampling: SamplerClient;
 
   constructor(private readonly services: Services) {
     this.storage = join(services.context.globalStorageUri.fsPath, 'tinygpt');
-    this.stages = new StageCommand(services, this.storage, () => (existsSync(this.trainedPath) ? this.trainedPath : this.shippedPath));
+    this.sampling = new SamplerClient(join(services.context.extensionPath, 'dist', 'tinygptSamplerWorker.js'));
+    this.stages = new StageCommand(services, this.storage, () => (existsSync(this.trainedPath) ? this.trainedPath : this.shippedPath), this.sampling);
+  }
+
+  /**
+   * A tiny GPT as a built-in provider model: 'tinygpt' is the shipped pre-trained checkpoint continuing the
+   * prompt; 'tinygpt-sft' / 'tinygpt-ppo' the tuned ones answering it (undefined until trained).
+   */
+  builtinModel(id: string): Promise<BuiltinSampler | undefined> {
+    if (id === TINYGPT_MODEL) return Promise.resolve(tinyGptSampler(this.sampling, id, this.shippedPath, 'continue'));
+    return this.stages.sampler(id);
   }
 
   private get shippedPath(): string {
@@ -159,6 +175,6 @@ export class TinyGpt {
 export function registerTinyGpt(services: Services, llm: LlmService): TinyGpt {
   const tiny = new TinyGpt(services);
   registerCommands(services.context, tiny.commands());
-  services.context.subscriptions.push(tiny.connect(llm), tiny.stages);
+  services.context.subscriptions.push(tiny.connect(llm), tiny.stages, tiny.sampling);
   return tiny;
 }

@@ -1,8 +1,10 @@
 /**
- * A tuned tiny GPT (the SFT or PPO checkpoint) as a text sampler with the same result shape as the built-in
- * n-gram model (lessons/ngramModel.ts SampleResult), so the built-in provider can serve it by model id
- * (STAGE_MODEL_IDS in stageCommand.ts): the prompt is wrapped in the instruction template the model was
- * tuned on, tokens stream as whole characters, and each carries its probability and top alternatives.
+ * A tiny GPT checkpoint as a text sampler with the same result shape as the built-in n-gram model
+ * (lessons/ngramModel.ts SampleResult), so the built-in provider can serve it by model id: the pre-trained
+ * model continues the prompt as it is (`sample`), a tuned one (SFT or PPO, STAGE_MODEL_IDS in stageCommand.ts)
+ * answers it wrapped in the instruction template it was tuned on (`answer`). Tokens stream as whole
+ * characters, and each carries its probability and top alternatives. Runs on the sampler thread
+ * (samplerWorker.ts), never on the extension host's.
  */
 import type { Lang } from '../../core/l10n';
 import type { SampleOptions, SampleResult, SampledToken } from '../../lessons/ngramModel';
@@ -32,16 +34,22 @@ export class PolicySampler {
   }
 
   /** Answers an instruction: wrapped in the template of its language (Chinese when it has CJK characters). */
-  answer(instruction: string, o: SampleOptions = {}): SampleResult {
-    return this.sample(PolicySampler.prompt(instruction, instructionLang(instruction)), o);
+  answer(instruction: string, o: SampleOptions = {}, stop?: () => boolean): SampleResult {
+    return this.sample(PolicySampler.prompt(instruction, instructionLang(instruction)), o, stop);
   }
 
-  sample(prompt: string, o: SampleOptions = {}): SampleResult {
+  /**
+   * Continues `prompt`: its last context / 2 tokens are read (an empty prompt starts from <|endoftext|>);
+   * when the context fills, decoding starts again from its last context / 2 tokens, so maxTokens may exceed it.
+   * `stop` is asked before each token; when it says so the sample ends there.
+   */
+  sample(prompt: string, o: SampleOptions = {}, stop?: () => boolean): SampleResult {
     const { context: T, vocabSize: V } = this.model.config;
     const eot = this.tokenizer.endOfText;
+    const keep = Math.floor(T / 2);
     const ids = this.encode(prompt);
-    const decoder = new KvDecoder(this.model);
-    for (const id of ids.slice(Math.max(0, ids.length - Math.floor(T / 2)))) decoder.push(id);
+    let fed = ids.length ? ids.slice(Math.max(0, ids.length - keep)) : [eot];
+    let decoder = this.prefill(fed);
     const rng = new Rng(o.seed ?? 0);
     const temperature = o.temperature ?? 1;
     const maxTokens = o.maxTokens ?? 40;
@@ -51,7 +59,7 @@ export class PolicySampler {
     let text = '';
     let finish: SampleResult['finish'] = 'length';
     const probs = new Float64Array(V);
-    for (let step = 0; step < maxTokens && decoder.length < T; step++) {
+    for (let step = 0; step < maxTokens && !stop?.(); step++) {
       const logits = decoder.logits;
       let max = -Infinity;
       for (let v = 0; v < V; v++) max = Math.max(max, logits[v]);
@@ -68,7 +76,9 @@ export class PolicySampler {
         .map(({ v, p }) => ({ token: v === eot ? '<|endoftext|>' : this.tokenizer.decode([v]), p }));
       tokens.push({ token: this.tokenizer.decode([id]), text: piece, p: probs[id], top });
       text += piece;
-      decoder.push(id);
+      fed.push(id);
+      if (decoder.length < T) decoder.push(id);
+      else decoder = this.prefill((fed = fed.slice(-keep)));
     }
     const rest = utf8.decode();
     if (rest && tokens.length) {
@@ -76,6 +86,12 @@ export class PolicySampler {
       text += rest;
     }
     return { text, tokens, finish };
+  }
+
+  private prefill(ids: readonly number[]): KvDecoder {
+    const decoder = new KvDecoder(this.model);
+    for (const id of ids) decoder.push(id);
+    return decoder;
   }
 }
 

@@ -5,18 +5,16 @@
  * pre-trained one in global storage: sft.bin, reward.bin, ppo.bin.
  */
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { t, type Lang } from '../../core/l10n';
 import type { Services } from '../../core/services';
-import { decodeCheckpoint } from '../checkpoint';
-import { PolicySampler } from './policySampler';
+import type { BuiltinSampler } from '../../lessons/builtinProvider';
+import { samplerLlmError, tinyGptSampler } from '../builtinTinyGpt';
+import type { SamplerClient } from '../samplerClient';
 import { CHAIN_DONE_WIDGET_ID, parseStageArgs } from './stageArgs';
 import { startStage, type StageRun } from './stageClient';
-import { instructionToRank, LEARNER_K } from './learnerRankings';
-import type { SftExample } from './sftData';
-import { examplesFrom, missingPrerequisite, type StageMetrics, type StageName, type StagePaths, type StageProgress, type StageResult } from './stageRunner';
+import { missingPrerequisite, type StageMetrics, type StageName, type StagePaths, type StageProgress, type StageResult } from './stageRunner';
 
 export interface StageCommandResult {
   ok: boolean;
@@ -41,7 +39,13 @@ export class StageCommand {
   /** Every step of a running stage (for a panel's live plots). */
   readonly onProgress = this.progress.event;
 
-  constructor(private readonly services: Services, private readonly storage: string, private readonly basePath: () => string) {}
+  constructor(
+    private readonly services: Services,
+    private readonly storage: string,
+    private readonly basePath: () => string,
+    /** The tiny GPT's sampling thread: the tuned models' answers are sampled there, never on this thread. */
+    private readonly sampling: SamplerClient,
+  ) {}
 
   get paths(): StagePaths {
     const ext = this.services.context.extensionPath;
@@ -52,45 +56,32 @@ export class StageCommand {
   }
 
   /** The checkpoint a model id names (undefined: not one of the stages, or not trained yet). */
-  modelPath(id: string): string | undefined {
+  async modelPath(id: string): Promise<string | undefined> {
     const stage = (Object.keys(STAGE_MODEL_IDS) as StageName[]).find((s) => STAGE_MODEL_IDS[s] === id);
     if (!stage || stage === 'reward') return undefined;
     const path = this.paths[stage];
-    return existsSync(path) ? path : undefined;
+    return access(path).then(() => path, () => undefined);
   }
 
-  /**
-   * The tuned model an id names as the built-in provider samples it (the user's text is the instruction);
-   * undefined when not trained yet. Decoding is cached per new token, so an answer costs milliseconds.
-   */
-  async sampler(id: string): Promise<{ sample: PolicySampler['answer']; encode: PolicySampler['encode'] } | undefined> {
-    const path = this.modelPath(id);
-    if (!path) return undefined;
-    const s = new PolicySampler(decodeCheckpoint(await readFile(path)));
-    return { sample: (prompt, options) => s.answer(prompt, options), encode: (text) => s.encode(text) };
+  /** The tuned model an id names as the built-in provider serves it (the user's text is the instruction); undefined when not trained yet. */
+  async sampler(id: string): Promise<BuiltinSampler | undefined> {
+    const path = await this.modelPath(id);
+    return path ? tinyGptSampler(this.sampling, id, path, 'answer') : undefined;
   }
 
   /**
    * K = 4 answers the SFT model samples (temperature 1, as InstructGPT's comparisons were) for the n-th
-   * instruction in the learner's language, for the learner to rank. A tiny model with a KV cache answers in
-   * milliseconds, so this runs here like the built-in provider's answers; undefined before SFT.
+   * instruction in the learner's language, for the learner to rank; on the sampling thread. Undefined before SFT.
    */
   async answersToRank(n: number, lang: Lang): Promise<{ prompt: string; answers: string[] } | undefined> {
-    const path = this.modelPath(STAGE_MODEL_IDS.sft);
+    const path = await this.modelPath(STAGE_MODEL_IDS.sft);
     if (!path) return undefined;
-    const { mtimeMs } = await stat(path);
-    if (!this.ranker || this.ranker.mtimeMs !== mtimeMs) {
-      const examples = examplesFrom(this.paths);
-      this.ranker = { mtimeMs, sampler: new PolicySampler(decodeCheckpoint(await readFile(path))), examples: [...examples.train, ...examples.heldOut] };
+    try {
+      return (await this.sampling.run({ type: 'answersToRank', path, paths: this.paths, n, lang })) ?? undefined;
+    } catch (error) {
+      throw samplerLlmError(error, STAGE_MODEL_IDS.sft, path);
     }
-    const example = instructionToRank(this.ranker.examples, lang, n);
-    if (!example) return undefined;
-    const sampler = this.ranker.sampler;
-    const answers = Array.from({ length: LEARNER_K }, (_, k) => sampler.answer(example.instruction, { temperature: 1, maxTokens: 24, seed: n * LEARNER_K + k + 1 }).text.trim());
-    return { prompt: example.instruction, answers };
   }
-
-  private ranker: { mtimeMs: number; sampler: PolicySampler; examples: SftExample[] } | undefined;
 
   get isRunning(): boolean {
     return this.run !== undefined;

@@ -15,7 +15,7 @@ describe('tiny GPT stages: the tuned policy answers as a built-in model', () => 
   const policy = new PolicySampler({ config, tokenizer: tokenizer.toJSON(), params });
   const noNgram: NgramSource = { model: () => Promise.resolve(undefined), languages: () => Promise.resolve([]) };
   const provider = new BuiltinProvider(noNgram);
-  provider.useTunedModels((id) => Promise.resolve(id === 'tinygpt-ppo' ? { sample: (p, o) => policy.answer(p, o), encode: (t) => policy.encode(t) } : undefined));
+  provider.useTinyGpt((id) => Promise.resolve(id === 'tinygpt-ppo' ? { sample: (p, o) => ({ ...policy.answer(p, o), promptTokens: 0 }) } : undefined));
 
   const collect = async (model: string): Promise<StreamEvent[]> => {
     const events: StreamEvent[] = [];
