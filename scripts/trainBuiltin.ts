@@ -1,11 +1,11 @@
 /**
  * npm run train:builtin — trains the tiny GPT that ships in the .vsix, deterministically (fixed seed,
  * fixed corpus split, fixed number of steps, worker threads with a fixed summation order):
- *   1. byte-level BPE (1,024 ids) learned from the training split of the project's own text,
+ *   1. byte-level BPE (2,048 ids) learned from the training split of the project's own text,
  *   2. the "baby" GPT (4 layers, 4 heads, d = 128, context 64) pre-trained on it with AdamW,
  *   3. media/models/tinygpt.bin: float16 weights + tokenizer + how it was trained (≤ 3 MB),
  *      media/models/corpus.bin: the tokenized train / validation streams (for training in the editor).
- * Flags: --steps N (default 600), --vocab V (BPE size, default 1,024), --out DIR, --seed S, --checkpoint PATH
+ * Flags: --steps N (default 2,400), --vocab V (BPE size, default 2,048), --out DIR, --seed S, --checkpoint PATH
  * (the full f32 checkpoint written every 50 steps, default in the temp folder), --resume (continue from it).
  * It ends by printing bits per byte on the lecture's held-out text, the transformer vs the trigram.
  */
@@ -27,11 +27,12 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 
-export const BUILTIN_VOCAB = 1024;
+export const BUILTIN_VOCAB = 2048;
+export const BUILTIN_STEPS = 2400;
 export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio: 0.1, weightDecay: 0.1, gradClip: 1, seed: 1337 };
 
 async function main(): Promise<void> {
-  const steps = Number(arg('steps') ?? 600);
+  const steps = Number(arg('steps') ?? BUILTIN_STEPS);
   const vocab = Number(arg('vocab') ?? BUILTIN_VOCAB);
   const seed = Number(arg('seed') ?? BUILTIN_TRAIN.seed);
   const outDir = arg('out') ?? join(root, 'media', 'models');

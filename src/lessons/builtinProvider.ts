@@ -32,8 +32,12 @@ export const NGRAM_MODEL = 'ngram';
 /** The pre-trained tiny GPT that ships in media/models/tinygpt.bin: it continues the prompt, in either language. */
 export const TINYGPT_MODEL = 'tinygpt';
 
-/** The model a request without one gets (next-token, temperature-sampling): NGRAM_MODEL or TINYGPT_MODEL. */
-export const BUILTIN_DEFAULT_MODEL: string = NGRAM_MODEL;
+/**
+ * The model a request without one gets (next-token, temperature-sampling), per language of the prompt: the
+ * one that scores fewer bits per byte on the lecture's held-out text. test/unit/tinygpt/shippedModel.test.ts
+ * measures the shipped checkpoint against the trigram and fails if this table disagrees.
+ */
+export const BUILTIN_DEFAULT_MODELS: Record<Lang, string> = { en: TINYGPT_MODEL, 'zh-cn': NGRAM_MODEL };
 
 /** Whether the built-in provider answers to this model id (others are an endpoint's names). */
 export function isBuiltinModel(id: string): boolean {
@@ -71,11 +75,19 @@ export class BuiltinProvider implements ChatProvider {
   }
 
   get label(): string {
-    return BUILTIN_DEFAULT_MODEL === TINYGPT_MODEL ? t('Built-in tiny GPT') : t('Built-in n-gram model');
+    return this.defaultFor(this.uiLanguage()) === TINYGPT_MODEL ? t('Built-in tiny GPT') : t('Built-in n-gram model');
   }
 
   get defaultModel(): string {
-    return BUILTIN_DEFAULT_MODEL === NGRAM_MODEL ? BUILTIN_MODELS[this.uiLanguage()] : BUILTIN_DEFAULT_MODEL;
+    const lang = this.uiLanguage();
+    const model = this.defaultFor(lang);
+    return model === NGRAM_MODEL ? BUILTIN_MODELS[lang] : model;
+  }
+
+  /** The default of a language; the n-gram where no tiny GPT is connected (plain Node, before registration). */
+  private defaultFor(lang: Lang): string {
+    const model = BUILTIN_DEFAULT_MODELS[lang];
+    return model === TINYGPT_MODEL && !this.tinyGpt ? NGRAM_MODEL : model;
   }
 
   async listModels(signal: AbortSignal): Promise<string[]> {
@@ -87,13 +99,13 @@ export class BuiltinProvider implements ChatProvider {
   async *chat(request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const started = Date.now();
     if (signal.aborted) throw new LlmError('cancelled', t('Cancelled.'));
-    const requested = request.model ?? BUILTIN_DEFAULT_MODEL;
+    const prompt = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const lang = builtinLang(request.model, prompt, this.uiLanguage());
+    const requested = request.model ?? this.defaultFor(lang);
     if (!isBuiltinModel(requested)) {
       throw new LlmError('notFound', t('The built-in provider has no model "{0}".', requested), { model: requested });
     }
     const tinyGptId = requested === TINYGPT_MODEL || requested.startsWith(TUNED_PREFIX) ? requested : undefined;
-    const prompt = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const lang = builtinLang(request.model, prompt, this.uiLanguage());
     let model: BuiltinSampler | undefined;
     if (tinyGptId) {
       model = await this.guard(async () => this.tinyGpt?.(tinyGptId));

@@ -14,7 +14,7 @@
  */
 import { validateGptConfig, type GptConfig } from './config';
 import {
-  attentionBackward, attentionForward, embeddingBackward, embeddingForward, geluBackward, geluForward,
+  attentionBackward, attentionForward, embeddingBackward, embeddingForward, geluBackward, geluForward, geluForwardGgml,
   layernormBackward, layernormForward, matmulBackward, matmulForward, residualBackward, residualForward,
   softmaxCrossEntropyBackward, softmaxCrossEntropyForward,
   type Tensor,
@@ -169,13 +169,16 @@ export class Gpt {
   private mask: Uint8Array | null = null;
 
   private readonly Arr: TensorConstructor;
+  /** geluForward, or llama.cpp's half-precision table (ggmlGelu: to compare logits with llama.cpp). */
+  private readonly gelu: typeof geluForward;
 
   /**
    * params / grads may be views of shared memory; fresh zeroed arrays otherwise. float64 runs the same
-   * code in double precision (for finite-difference gradient checks).
+   * code in double precision (for finite-difference gradient checks); ggmlGelu rounds GELU as llama.cpp does.
    */
-  constructor(config: GptConfig, options: { params?: Float32Array; grads?: Float32Array; float64?: boolean } = {}) {
+  constructor(config: GptConfig, options: { params?: Float32Array; grads?: Float32Array; float64?: boolean; ggmlGelu?: boolean } = {}) {
     this.config = validateGptConfig({ ...config });
+    this.gelu = options.ggmlGelu ? geluForwardGgml : geluForward;
     const n = paramCount(this.config);
     const { params, grads } = options;
     if (params && params.length !== n) throw new RangeError(`tiny GPT: expected ${n} parameters, got ${params.length}`);
@@ -225,7 +228,7 @@ export class Gpt {
       residualForward(x.residual2, residual, x.attproj, N * C);
       layernormForward(x.ln2, x.ln2Mean, x.ln2Rstd, x.residual2, w.ln2w, w.ln2b, N, C);
       matmulForward(x.fch, x.ln2, w.fcw, w.fcb, N, C, 4 * C);
-      geluForward(x.fchGelu, x.fch, N * 4 * C);
+      this.gelu(x.fchGelu, x.fch, N * 4 * C);
       matmulForward(x.fcproj, x.fchGelu, w.fcprojw, w.fcprojb, N, 4 * C, C);
       residualForward(x.residual3, x.residual2, x.fcproj, N * C);
     }

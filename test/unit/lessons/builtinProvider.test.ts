@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BuiltinProvider, builtinLang } from '../../../src/lessons/builtinProvider';
+import { BUILTIN_DEFAULT_MODELS, BuiltinProvider, builtinLang, TINYGPT_MODEL } from '../../../src/lessons/builtinProvider';
 import { NgramModel, ngramTokens, trainLanguageModel } from '../../../src/lessons/ngramModel';
 import { createNgramSource, staticNgramSource } from '../../../src/lessons/ngramSource';
 import { LlmError, type ChatRequest, type StreamEvent } from '../../../src/llm/types';
@@ -15,6 +15,28 @@ async function collect(request: ChatRequest, signal = new AbortController().sign
 }
 
 describe('built-in provider (n-gram model as a ChatProvider)', () => {
+  it('a request without a model gets its language\'s default (BUILTIN_DEFAULT_MODELS); the n-gram while no tiny GPT is connected', async () => {
+    const withGpt = new BuiltinProvider(staticNgramSource({ en, 'zh-cn': zh }), () => 'en');
+    const asked: string[] = [];
+    withGpt.useTinyGpt((id) => {
+      asked.push(id);
+      return Promise.resolve({ sample: () => ({ text: ' GPT', tokens: [{ token: ' GPT', text: ' GPT', p: 0.5, top: [{ token: ' GPT', p: 0.5 }] }], finish: 'length' as const, promptTokens: 2 }) });
+    });
+    const modelOf = async (p: BuiltinProvider, content: string): Promise<string> => {
+      let model = '';
+      for await (const e of p.chat({ messages: [{ role: 'user', content }], temperature: 0, maxTokens: 1 }, new AbortController().signal)) if (e.type === 'done') model = e.model ?? '';
+      return model;
+    };
+    const expected = (lang: 'en' | 'zh-cn'): string => (BUILTIN_DEFAULT_MODELS[lang] === TINYGPT_MODEL ? TINYGPT_MODEL : `ngram-${lang}`);
+    assert.equal(await modelOf(withGpt, 'the cat'), expected('en'));
+    assert.equal(await modelOf(withGpt, '语言模型'), expected('zh-cn'));
+    assert.deepEqual(asked, (['en', 'zh-cn'] as const).filter((l) => BUILTIN_DEFAULT_MODELS[l] === TINYGPT_MODEL).map(() => TINYGPT_MODEL));
+    assert.equal(withGpt.defaultModel, expected('en'));
+    // Not connected (plain Node, or before the tiny GPT registers): every language falls back to its n-gram.
+    assert.equal(await modelOf(provider, 'the cat'), 'ngram-en');
+    assert.equal(provider.defaultModel, 'ngram-en');
+  });
+
   it('continues the last user message, one text event per token, then usage and done', async () => {
     const events = await collect({ messages: [{ role: 'system', content: 'ignored' }, { role: 'user', content: 'the cat' }], temperature: 0, maxTokens: 3 });
     const text = events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text);

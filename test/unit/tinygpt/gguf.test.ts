@@ -80,22 +80,31 @@ describe('tiny GPT → GGUF → llama.cpp (node-llama-cpp)', function () {
 
   it('next-token log-probabilities (logits up to a constant) match our forward pass within 1e-3 at every position', async () => {
     const prompt = tok.encode('The reward model is trained on human rankings, and 模型');
-    const context = await llamaModel.createContext({ contextSize: ck.config.context, threads: 1 });
+    // llama.cpp's defaults round inside: flash attention and the key/value cache in half precision, and GELU from a
+    // half-precision table. Measured on the shipped model: up to 4.9e-3 apart with its defaults, 2.7e-3 with f32
+    // attention; with f32 attention and our forward using its GELU table, the two agree within 1e-3 (asserted).
+    const context = await llamaModel.createContext({ contextSize: ck.config.context, threads: 1, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
     try {
       const input: ControlledEvaluateInputItem[] = prompt.map((t) => [
         t as Token, { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } },
       ]);
       const out = await context.getSequence().controlledEvaluate(input);
-      ours.forward(prompt, 1, prompt.length);
       const V = ck.config.vocabSize;
-      let worst = 0;
-      for (let i = 0; i < prompt.length; i++) {
-        const probabilities = out[i]?.next?.probabilities;
-        assert.ok(probabilities && probabilities.size === V, `position ${i}: full distribution`);
-        const expected = logSoftmax(ours.logits.subarray(i * V, (i + 1) * V));
-        for (const [token, p] of probabilities) worst = Math.max(worst, Math.abs(Math.log(p) - expected[token]));
-      }
-      assert.ok(worst < 1e-3, `largest difference ${worst}`);
+      const largestDifference = (model: Gpt): number => {
+        model.forward(prompt, 1, prompt.length);
+        let worst = 0;
+        for (let i = 0; i < prompt.length; i++) {
+          const probabilities = out[i]?.next?.probabilities;
+          assert.ok(probabilities && probabilities.size === V, `position ${i}: full distribution`);
+          const expected = logSoftmax(model.logits.subarray(i * V, (i + 1) * V));
+          for (const [token, p] of probabilities) worst = Math.max(worst, Math.abs(Math.log(p) - expected[token]));
+        }
+        return worst;
+      };
+      const withTable = largestDifference(new Gpt(ck.config, { params: ck.params, ggmlGelu: true }));
+      assert.ok(withTable < 1e-3, `largest difference ${withTable} (GELU as llama.cpp's table)`);
+      const exact = largestDifference(ours);
+      assert.ok(exact < 5e-3, `largest difference ${exact} (exact GELU)`);
     } finally {
       await context.dispose();
     }
