@@ -96,6 +96,7 @@ export function selectionDefinition(def: DemoDefinition, runId: string, text: st
   const selected: DemoRun = { ...run, template: { ...run.template, parts: { ...run.template.parts, query: text.trim() } } };
   delete selected.expected;
   delete selected.group;
+  delete selected.builtin;
   return { ...def, title, options: { ...def.options, samples: 1, vote: false }, extractor: { id: 'none' }, runs: [selected], extraRuns: [] };
 }
 

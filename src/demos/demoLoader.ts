@@ -11,6 +11,7 @@ import {
   type DemoDefinition,
   type DemoOptions,
   type DemoRun,
+  type BuiltinRunOverride,
   type DemoSource,
   type ExtractorSpec,
   type RunOptions,
@@ -41,7 +42,8 @@ type Obj = Record<string, unknown>;
 
 const TOP_KEYS = ['id', 'title', 'section', 'summary', 'notice', 'expectation', 'sources', 'options', 'extractor', 'templates', 'runs', 'extraRuns'];
 const OPTION_KEYS = ['temperature', 'samples', 'maxTokens', 'parallel', 'vote', 'logprobs', 'topLogprobs', 'fallbackProvider'];
-const RUN_KEYS = ['id', 'label', 'group', 'template', 'layout', 'parts', 'expected', 'extractor', 'options', 'answerTrigger', 'program'];
+const RUN_KEYS = ['id', 'label', 'group', 'template', 'layout', 'parts', 'expected', 'extractor', 'options', 'answerTrigger', 'program', 'builtin'];
+const BUILTIN_KEYS = ['label', 'parts', 'expected', 'extractor'];
 const TEMPLATE_KEYS = ['layout', 'parts'];
 const PART_KEYS = ['system', 'instruction', 'exemplars', 'query', 'trigger'];
 const LAYOUT_KEYS = ['style', 'separator', 'exemplarSeparator', 'exemplarFormat', 'queryFormat', 'triggerSeparator'];
@@ -249,6 +251,15 @@ function checkExpectedFitsExtractor(expected: string[], extractor: ExtractorSpec
   }
 }
 
+/** A run's (or an override's) own extractor and expected answers; these must be something the extractor, else `inherited`, can return. */
+function readGrading(raw: Obj, c: Checker, at: string, inherited: ExtractorSpec | undefined): { extractor?: ExtractorSpec; expected?: string[] } {
+  const extractor = raw.extractor === undefined ? undefined : readExtractor(raw.extractor, c, `${at}.extractor`);
+  const expected = readExpected(raw.expected, c, `${at}.expected`);
+  const effective = extractor ?? inherited;
+  if (expected && effective) checkExpectedFitsExtractor(expected, effective, c, `${at}.expected`);
+  return { extractor, expected };
+}
+
 interface RawTemplate {
   layout: PromptLayout;
   parts: Partial<PromptParts>;
@@ -278,14 +289,9 @@ function readRun(raw: unknown, c: Checker, at: string, templates: Map<string, Ra
   const template: PromptTemplate = { parts: { ...parts, query }, layout: Object.keys(layout).length ? layout : undefined };
   const run: DemoRun = { id: id ?? '', label: label ?? '', template };
   if (raw.group !== undefined) run.group = c.string(raw.group, `${where}.group`);
-  const extractor = raw.extractor === undefined ? undefined : readExtractor(raw.extractor, c, `${where}.extractor`);
+  const { extractor, expected } = readGrading(raw, c, where, demoExtractor);
   if (extractor) run.extractor = extractor;
-  const expected = readExpected(raw.expected, c, `${where}.expected`);
-  if (expected) {
-    run.expected = expected;
-    const effective = extractor ?? demoExtractor;
-    if (effective) checkExpectedFitsExtractor(expected, effective, c, `${where}.expected`);
-  }
+  if (expected) run.expected = expected;
   if (raw.options !== undefined) {
     if (!isObj(raw.options)) c.problem(`${where}.options must be a mapping`);
     else {
@@ -303,7 +309,31 @@ function readRun(raw: unknown, c: Checker, at: string, templates: Map<string, Ra
     if (raw.program === 'python' || raw.program === 'javascript') run.program = raw.program;
     else c.problem(`${where}.program must be "python" or "javascript"`);
   }
+  if (raw.builtin !== undefined) {
+    const builtin = readBuiltin(raw.builtin, c, `${where}.builtin`, template, extractor ?? demoExtractor);
+    if (builtin) run.builtin = builtin;
+  }
   return run;
+}
+
+/** A run's override for the built-in models: new parts (a query at least), optionally label, expected, extractor. */
+function readBuiltin(raw: unknown, c: Checker, at: string, template: PromptTemplate, runExtractor: ExtractorSpec | undefined): BuiltinRunOverride | undefined {
+  if (!isObj(raw)) {
+    c.problem(`${at} must be a mapping with parts (and optionally label, expected, extractor)`);
+    return undefined;
+  }
+  c.keys(raw, BUILTIN_KEYS, at);
+  if (raw.parts === undefined) c.problem(`${at}.parts is required (what the built-in models get instead)`);
+  const parts = readParts(raw.parts, c, `${at}.parts`);
+  if (raw.parts !== undefined && Object.keys(parts).length === 0) c.problem(`${at}.parts must set at least one part`);
+  const merged = { ...template.parts, ...parts };
+  if (merged.query.trim() === '' && (merged.instruction ?? '').trim() === '') c.problem(`${at}: needs a query or an instruction`);
+  const builtin: BuiltinRunOverride = { parts };
+  if (raw.label !== undefined) builtin.label = c.string(raw.label, `${at}.label`);
+  const { extractor, expected } = readGrading(raw, c, at, runExtractor);
+  if (extractor) builtin.extractor = extractor;
+  if (expected) builtin.expected = expected;
+  return builtin;
 }
 
 function readSources(raw: unknown, c: Checker): DemoSource[] {
@@ -421,6 +451,11 @@ function shape(def: DemoDefinition): string {
     exemplars: r.template.parts.exemplars?.length ?? 0,
     parts: (['system', 'instruction', 'trigger'] as const).filter((k) => (r.template.parts[k] ?? '') !== ''),
     style: r.template.layout?.style ?? 'single',
+    builtin: r.builtin && {
+      extractor: r.builtin.extractor?.id,
+      expected: r.builtin.expected !== undefined,
+      parts: (['system', 'instruction', 'query', 'trigger'] as const).filter((k) => r.builtin!.parts[k] !== undefined),
+    },
   });
   return JSON.stringify({ section: def.section, options: def.options, extractor: def.extractor.id, runs: def.runs.map(run), extraRuns: def.extraRuns.map(run) });
 }
@@ -444,7 +479,7 @@ export function buildDemoCatalog(files: readonly DemoFile[], extraEntries: reado
     const en = byLang.en;
     const zh = byLang['zh-cn'];
     if (en && zh && shape(en) !== shape(zh)) {
-      problems.push(`media/demos/${id}: en.yaml and zh-cn.yaml differ in structure (section, options, extractor, run ids/groups/options/parts must match)`);
+      problems.push(`media/demos/${id}: en.yaml and zh-cn.yaml differ in structure (section, options, extractor, run ids/groups/options/parts and builtin overrides must match)`);
     }
     if (en && zh) demos[id] = { en, 'zh-cn': zh };
   }

@@ -163,18 +163,33 @@ function selectRuns(def: DemoDefinition, options: RunDemoOptions, codeLanguage: 
   return def.runs.filter((r) => r.program === undefined || r.program === codeLanguage);
 }
 
-/** What will run, in order (also what the playground shows before anything runs). Pure. */
-export function planRuns(def: DemoDefinition, options: RunDemoOptions = {}, codeLanguage: CodeLanguage = 'python'): PlannedRun[] {
-  return plan(def, options, codeLanguage).map(({ run: _run, ...rest }) => rest);
+/**
+ * What will run, in order (also what the playground shows before anything runs). Pure. `onBuiltin`: the
+ * provider is LLM Lab's built-in one, so runs with a `builtin` override send that instead.
+ */
+export function planRuns(def: DemoDefinition, options: RunDemoOptions = {}, codeLanguage: CodeLanguage = 'python', onBuiltin = false): PlannedRun[] {
+  return plan(def, options, codeLanguage, onBuiltin).map(({ run: _run, ...rest }) => rest);
 }
 
-function plan(def: DemoDefinition, options: RunDemoOptions, codeLanguage: CodeLanguage): Planned[] {
+/** The run as the built-in models get it: its override's parts, label, expected answers and extractor. */
+function forBuiltin(run: DemoRun): DemoRun {
+  const { builtin, ...rest } = run;
+  if (!builtin) return run;
+  const swapped: DemoRun = { ...rest, label: builtin.label ?? run.label, template: withParts(run.template, builtin.parts) };
+  delete swapped.expected;
+  if (builtin.expected) swapped.expected = builtin.expected;
+  if (builtin.extractor) swapped.extractor = builtin.extractor;
+  return swapped;
+}
+
+function plan(def: DemoDefinition, options: RunDemoOptions, codeLanguage: CodeLanguage, onBuiltin: boolean): Planned[] {
   const samples = options.samples ?? def.options.samples;
   const planned: Planned[] = [];
   for (const original of selectRuns(def, options, codeLanguage)) {
     const edits: Partial<PromptParts> = { ...options.parts };
     if (options.query !== undefined) edits.query = options.query;
-    const run: DemoRun = Object.keys(edits).length ? { ...original, template: withParts(original.template, edits) } : original;
+    // A prompt the reader wrote is sent as written, on any provider.
+    const run: DemoRun = Object.keys(edits).length ? { ...original, template: withParts(original.template, edits) } : onBuiltin ? forBuiltin(original) : original;
     const messages = toMessages(run.template);
     for (let s = 1; s <= samples; s++) {
       planned.push({
@@ -242,8 +257,11 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
       // a broken listener must not break the run
     }
   };
-  const planned = plan(def, options, deps.codeLanguage ?? 'python');
-  emit(-1, { type: 'plan', demoId: def.id, runs: planned.map(({ run: _run, ...rest }) => rest), parallel: def.options.parallel });
+  const codeLanguage = deps.codeLanguage ?? 'python';
+  let plannedOnBuiltin = options.provider === 'builtin';
+  let planned = plan(def, options, codeLanguage, plannedOnBuiltin);
+  const emitPlan = (): void => emit(-1, { type: 'plan', demoId: def.id, runs: planned.map(({ run: _run, ...rest }) => rest), parallel: def.options.parallel });
+  emitPlan();
 
   const skeleton = (p: Planned): DemoRunResult => {
     const r: DemoRunResult = { label: p.label, prompt: p.prompt, output: '', runId: p.runId, temperature: p.temperature, messages: p.messages };
@@ -263,7 +281,7 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
 
   if (signal.aborted) return failAll({ kind: 'cancelled', message: t('Cancelled.') }, options.provider ?? 'none', options.model ?? '');
 
-  // Provider: the requested one, else (demos that allow it) the built-in n-gram model.
+  // Provider: the requested one, else (demos that allow it) the built-in model.
   let provider: ChatProvider | undefined;
   let providerError: DemoErrorInfo | undefined;
   try {
@@ -287,6 +305,12 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
     );
   }
   const providerId = provider.id;
+  if ((providerId === 'builtin') !== plannedOnBuiltin && [...def.runs, ...def.extraRuns].some((r) => r.builtin)) {
+    // Known only now (the built-in model as the fallback): the runs it gets are the lecture sentences it can continue.
+    plannedOnBuiltin = providerId === 'builtin';
+    planned = plan(def, options, codeLanguage, plannedOnBuiltin);
+    emitPlan();
+  }
   // The built-in provider ignores a model name meant for an endpoint, except its own ('ngram', 'tinygpt', 'tinygpt-ppo', …).
   const modelFor = (id: string): string | undefined => (id !== 'builtin' || (options.model !== undefined && isBuiltinModel(options.model)) ? options.model : undefined);
   let model = modelFor(provider.id) || provider.defaultModel || options.model || '';

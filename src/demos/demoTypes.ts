@@ -1,7 +1,7 @@
 import type { Lang } from '../core/l10n';
 import { DEMO_IDS } from '../lecture/lectureTypes';
 import type { ChatMessage, LlmErrorKind, ProviderId, TokenLogprob } from '../llm/types';
-import type { PromptTemplate } from './promptTemplate';
+import type { PromptParts, PromptTemplate } from './promptTemplate';
 
 export { DEMO_IDS };
 export type DemoId = (typeof DEMO_IDS)[number];
@@ -64,6 +64,23 @@ export interface DemoRun {
   answerTrigger?: string;
   /** PAL: the reply is a program in this language; the runner extracts and executes it. */
   program?: CodeLanguage;
+  /** What the run sends instead on LLM Lab's built-in models (provider 'builtin'), which know only the lecture. */
+  builtin?: BuiltinRunOverride;
+}
+
+/**
+ * A run as the built-in models get it: a lecture sentence they can continue instead of the endpoint's
+ * prompt. Not applied when the reader edited the run's prompt (the edit is sent as written).
+ */
+export interface BuiltinRunOverride {
+  /** Default: the run's label. */
+  label?: string;
+  /** Merged over the run's parts. */
+  parts: Partial<PromptParts>;
+  /** Replaces the run's expected answers; none: the run is not graded on the built-in models. */
+  expected?: string[];
+  /** Default: the run's extractor. */
+  extractor?: ExtractorSpec;
 }
 
 export interface DemoSource {

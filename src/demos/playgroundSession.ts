@@ -8,11 +8,14 @@ import type { DemoUpdate, PlannedRun } from './demoRunner';
 import type { DemoDefinition, DemoResult } from './demoTypes';
 import { withParts, type PromptParts } from './promptTemplate';
 
-/** Applies the reader's edits (per run id) to a definition's runs. */
+/** Applies the reader's edits (per run id) to a definition's runs; an edited run is sent as written, also to the built-in models. */
 export function withEdits(def: DemoDefinition, edits: Record<string, Partial<PromptParts>> | undefined): DemoDefinition {
   if (!edits || !Object.keys(edits).length) return def;
-  const apply = (run: DemoDefinition['runs'][number]): DemoDefinition['runs'][number] =>
-    Object.hasOwn(edits, run.id) ? { ...run, template: withParts(run.template, edits[run.id]) } : run;
+  const apply = (run: DemoDefinition['runs'][number]): DemoDefinition['runs'][number] => {
+    if (!Object.hasOwn(edits, run.id)) return run;
+    const { builtin: _builtin, ...rest } = run;
+    return { ...rest, template: withParts(run.template, edits[run.id]) };
+  };
   return { ...def, runs: def.runs.map(apply), extraRuns: def.extraRuns.map(apply) };
 }
 

@@ -198,12 +198,23 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     assert.deepEqual(ok.runs.map((r) => r.correct), [true, true]);
   });
 
-  it('next-token runs on the built-in n-gram model with no server at all', async () => {
-    const result = await runDemo({ id: 'next-token', provider: 'builtin', showUi: false });
+  it('next-token runs on the built-in n-gram model with no server at all, on sentences from the lecture', async () => {
+    const result = await runDemo({ id: 'next-token', provider: 'builtin', model: 'ngram', showUi: false });
     assert.equal(result.ok, true, JSON.stringify(result.error));
     assert.equal(result.provider, 'builtin');
-    assert.match(result.model, /^ngram-/);
-    assert.ok(result.runs.every((r) => r.output.length > 0 && (r.tokens?.length ?? 0) > 0 && r.tokens![0].top.length > 1));
+    assert.match(result.model, /^ngram/);
+    // The runs' prompts for the built-in models (media/demos/next-token/en.yaml `builtin`), not the world-knowledge ones.
+    assert.deepEqual(result.runs.map((r) => [r.label, r.messages?.at(-1)?.content, r.expected]), [
+      ['What remained was the 570 GB filtered Common', 'What remained was the 570 GB filtered Common', 'Crawl'],
+      ["Let's think step by", "Let's think step by", 'step'],
+    ]);
+    for (const run of result.runs) {
+      assert.ok(run.prompt.endsWith(`[user]\n${run.label}`), `the result shows the prompt sent: ${run.prompt}`);
+      const first = run.tokens?.[0];
+      assert.ok(first && first.top.length > 1, 'alternatives per token');
+      assert.ok(first.top.some((alt) => alt.token.trim() === run.expected), `"${run.expected}" among ${JSON.stringify(first.top)}`);
+      assert.equal(run.correct, true, run.output);
+    }
     assert.equal(chats(server).length, 0, 'the built-in model never calls the server');
   });
 

@@ -23,10 +23,15 @@ describe('built-in tiny GPT: llmLab.runDemo { provider: builtin, model: tinygpt 
     assert.equal(result.ok, true, JSON.stringify(result.error));
     assert.equal(result.provider, 'builtin');
     assert.equal(result.model, 'tinygpt');
-    assert.equal(result.runs.length, 2);
+    // Sentences from the lecture (the runs' `builtin` prompts), whose next word the tiny GPT learned.
+    assert.deepEqual(result.runs.map((r) => [r.label, r.messages?.filter((m) => m.role === 'user').at(-1)?.content, r.expected]), [
+      ['What remained was the 570 GB filtered Common', 'What remained was the 570 GB filtered Common', 'Crawl'],
+      ["Let's think step by", "Let's think step by", 'step'],
+    ]);
     for (const run of result.runs) {
       const prompt = run.messages?.filter((m) => m.role === 'user').at(-1)?.content ?? '';
-      assert.ok(prompt, 'the run has a user message');
+      assert.ok(run.tokens?.[0]?.top.some((alt) => alt.token.trim() === run.expected), `"${run.expected}" among the first token's alternatives: ${JSON.stringify(run.tokens?.[0]?.top)}`);
+      assert.equal(run.correct, true, `the continuation of ${JSON.stringify(prompt)} names "${run.expected}": ${JSON.stringify(run.output)}`);
       const expected = shipped.sample(prompt, { temperature: 0, maxTokens: 8 });
       assert.equal(run.output, expected.text, `the continuation of ${JSON.stringify(prompt)}`);
       const tokens = run.tokens ?? [];

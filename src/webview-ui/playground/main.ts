@@ -168,7 +168,7 @@ function renderNoModel(): void {
     ...(message ? [el('p', { class: 'muted', text: message })] : []),
     el('p', { text: t('Until then, here is the prompt this demo sends and what to expect:') }),
     inline(demo.definition.expectation || t('Run it to see.'), 'p', 'expectation'),
-    el('p', { class: 'muted', text: demo.builtin ? t('This demo also runs on the built-in statistical model (a small n-gram model trained on the lecture): no server needed.') : t('LLM Lab can download a small open model and run it itself, or work with Ollama, LM Studio, llama.cpp, vLLM, any OpenAI-compatible server, or the editor’s own language models.') }),
+    el('p', { class: 'muted', text: demo.builtin ? t('This demo also runs on LLM Lab’s built-in models (the n-gram and the tiny GPT, both trained on the lecture): no server needed.') : t('LLM Lab can download a small open model and run it itself, or work with Ollama, LM Studio, llama.cpp, vLLM, any OpenAI-compatible server, or the editor’s own language models.') }),
     buttons,
   );
   noModel.hidden = false;
@@ -256,6 +256,8 @@ function renderPrompt(): void {
         renderAnatomy(selected, edits, (parts) => {
           setEdits(selected.id, parts);
           reset.disabled = false;
+          // An edited run is sent as written, also to the built-in models.
+          promptSection.querySelector('[data-testid="builtin-prompt"]')?.remove();
         }),
       );
     }
@@ -292,7 +294,20 @@ function renderPrompt(): void {
   }
   children.push(body);
   if (selected.expected?.length) children.push(el('p', { class: 'muted expected', text: t('Expected answer: {0}', selected.expected[0]) }));
+  const builtin = builtinNote(selected);
+  if (builtin) children.push(builtin);
   promptSection.replaceChildren(...children);
+}
+
+/** What an unedited run sends on the built-in models instead (its `builtin` override): said, so the results' prompt is no surprise. */
+function builtinNote(run: DemoRun): HTMLElement | undefined {
+  if (!run.builtin || editsOf(run.id)) return undefined;
+  const sent = editedMessages(run, run.builtin.parts).filter((m) => m.role === 'user').at(-1)?.content ?? '';
+  const expected = run.builtin.expected?.[0];
+  const text = expected === undefined
+    ? t('On LLM Lab’s built-in models this run sends a sentence from the lecture instead: “{0}”', sent)
+    : t('On LLM Lab’s built-in models this run sends a sentence from the lecture instead: “{0}” (expected: {1})', sent, expected);
+  return el('p', { class: 'muted builtin-prompt', text, attrs: { 'data-testid': 'builtin-prompt' } });
 }
 
 // ---------- options ----------

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDemoCatalog, DemoCatalogError, getDemo, loadDemos, type DemoFile } from '../../../src/demos/demoLoader';
+import { buildDemoCatalog, DemoCatalogError, getDemo, loadDemos, parseDemoFile, type DemoFile } from '../../../src/demos/demoLoader';
 import { DEMO_IDS } from '../../../src/demos/demoTypes';
 import { renderPrompt } from '../../../src/demos/promptTemplate';
 
@@ -139,6 +139,105 @@ describe('demo catalog', () => {
     assert.ok(problems.some((p) => /tldr-summary\/en\.yaml: YAML:/.test(p)), problems.join('\n'));
     assert.ok(problems.some((p) => /pal\/en\.yaml: run "large-cot"\.template "kot" is not defined/.test(p)), problems.join('\n'));
     assert.ok(problems.some((p) => /commonsense-probes\/en\.yaml: .*unknown placeholder \{answer\}/.test(p)), problems.join('\n'));
+  });
+
+  describe('builtin: a run\'s prompt for the built-in models', () => {
+    /** A small next-token-like demo whose first run carries `builtin` (YAML lines, indented under the run). */
+    const file = (builtin: string): DemoFile => ({
+      id: 'next-token',
+      lang: 'en',
+      path: 'media/demos/next-token/en.yaml',
+      text: [
+        'id: next-token',
+        'title: "T"',
+        'section: pretraining',
+        'summary: "S"',
+        'notice: ["N"]',
+        'expectation: "E"',
+        'sources: [{ title: "GPT-1" }]',
+        'options: { temperature: 0, fallbackProvider: builtin }',
+        'extractor: { id: none }',
+        'runs:',
+        '  - id: capital',
+        '    label: "The capital of France is"',
+        '    parts: { system: "Continue the text.", query: "The capital of France is" }',
+        '    expected: [Paris]',
+        '    extractor: { id: label, labels: { Paris: [] } }',
+        ...builtin.split('\n').filter(Boolean).map((line) => `    ${line}`),
+      ].join('\n'),
+    });
+    const parse = (builtin: string): { def: ReturnType<typeof parseDemoFile>; problems: string[] } => {
+      const problems: string[] = [];
+      return { def: parseDemoFile(file(builtin), problems), problems };
+    };
+
+    it('builtin: parts, label, expected answers and extractor are read; the run\'s own stay as they were', () => {
+      const { def, problems } = parse([
+        'builtin:',
+        '  label: "…learning from human"',
+        '  parts: { query: "Reinforcement learning from human" }',
+        '  expected: [feedback]',
+        '  extractor: { id: label, labels: { feedback: [] } }',
+      ].join('\n'));
+      assert.deepEqual(problems, []);
+      const run = def!.runs[0];
+      assert.deepEqual(run.builtin, {
+        label: '…learning from human',
+        parts: { query: 'Reinforcement learning from human' },
+        expected: ['feedback'],
+        extractor: { id: 'label', labels: { feedback: [] } },
+      });
+      assert.equal(run.template.parts.query, 'The capital of France is');
+      assert.deepEqual(run.expected, ['Paris']);
+    });
+
+    it('builtin: only parts is required; the label, expected answers and extractor may be left out', () => {
+      const { def, problems } = parse('builtin: { parts: { query: "Reinforcement learning from human" } }');
+      assert.deepEqual(problems, []);
+      assert.deepEqual(def!.runs[0].builtin, { parts: { query: 'Reinforcement learning from human' } });
+    });
+
+    it('builtin: each mistake is reported with the run and the key', () => {
+      const cases: [string, RegExp][] = [
+        ['builtin: "Reinforcement learning from human"', /run "capital"\.builtin must be a mapping with parts/],
+        ['builtin: { label: "x" }', /run "capital"\.builtin\.parts is required/],
+        ['builtin: { parts: {} }', /run "capital"\.builtin\.parts must set at least one part/],
+        ['builtin: { parts: { query: "" } }', /run "capital"\.builtin: needs a query or an instruction/],
+        ['builtin: { parts: { query: "x", answer: "y" } }', /run "capital"\.builtin\.parts: unknown key "answer"/],
+        ['builtin: { parts: { query: "x" }, model: ngram }', /run "capital"\.builtin: unknown key "model"/],
+        ['builtin: { parts: { query: "x" }, label: "" }', /run "capital"\.builtin\.label must not be empty/],
+        // The run's extractor knows only "Paris": an answer it can never return is a content bug.
+        ['builtin: { parts: { query: "x" }, expected: [feedback] }', /run "capital"\.builtin\.expected: "feedback" is not one of the labels Paris/],
+        ['builtin: { parts: { query: "x" }, expected: [feedback], extractor: { id: guess } }', /run "capital"\.builtin\.extractor\.id must be one of/],
+      ];
+      for (const [yaml, pattern] of cases) {
+        const { problems } = parse(yaml);
+        assert.ok(problems.some((p) => p.startsWith('media/demos/next-token/en.yaml: ') && pattern.test(p)), `${yaml}\n→ ${problems.join('\n')}`);
+      }
+    });
+
+    it('builtin: one language with an override and the other without differ in structure', () => {
+      const files = realFiles().map((f) =>
+        f.id === 'next-token' && f.lang === 'zh-cn' ? { ...f, text: f.text.replace(/\n {4}builtin:\n(?: {6}.*\n)+/, '\n') } : f,
+      );
+      assert.notEqual(files.find((f) => f.id === 'next-token' && f.lang === 'zh-cn')!.text, realFiles().find((f) => f.id === 'next-token' && f.lang === 'zh-cn')!.text);
+      const problems = problemsOf(() => buildDemoCatalog(files));
+      assert.ok(problems.some((p) => /next-token: en\.yaml and zh-cn\.yaml differ/.test(p)), problems.join('\n'));
+    });
+
+    it('builtin: every run of next-token and temperature-sampling has a lecture prompt for the built-in models, in both languages', () => {
+      const catalog = loadDemos(media);
+      for (const id of ['next-token', 'temperature-sampling']) {
+        for (const lang of ['en', 'zh-cn'] as const) {
+          for (const run of catalog.demos[id][lang].runs) {
+            const query = run.builtin?.parts.query ?? '';
+            assert.ok(query.trim().length > 0, `${id}/${lang} ${run.id}: a builtin query`);
+            assert.notEqual(query, run.template.parts.query, `${id}/${lang} ${run.id}: differs from the endpoint prompt`);
+            if (id === 'next-token') assert.equal(run.builtin?.expected?.length, 1, `${id}/${lang} ${run.id}: an expected next word`);
+          }
+        }
+      }
+    });
   });
 
   it('loadDemos: reads a folder and fails on a fixture with a missing file and a stray entry', () => {

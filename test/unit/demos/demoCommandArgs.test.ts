@@ -60,6 +60,10 @@ describe('demo command arguments', () => {
       }
     }
     assert.equal(selectionDefinition(getDemo(catalog, 'tldr-summary', 'en')!, 'nope', 'x', 'T'), undefined);
+    // The selection is sent as it is, also to the built-in models (no lecture sentence in its place).
+    const next = getDemo(catalog, 'next-token', 'en')!;
+    assert.ok(next.runs[0].builtin);
+    assert.equal(selectionDefinition(next, next.runs[0].id, 'Fly me to the', 'T')!.runs[0].builtin, undefined);
   });
 
   it('prompt file from a demo: parses back without problems and gives the demo’s exact prompt', () => {

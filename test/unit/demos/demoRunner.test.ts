@@ -3,6 +3,7 @@ import { LlmError, type ChatProvider, type ChatRequest, type ProviderId, type St
 import { loadDemos, getDemo } from '../../../src/demos/demoLoader';
 import { planRuns, runDemo, runDemoById, type CodeExecutor, type DemoRunnerDeps, type DemoUpdate } from '../../../src/demos/demoRunner';
 import type { DemoDefinition, SandboxResult } from '../../../src/demos/demoTypes';
+import { applyUpdate, newSession } from '../../../src/demos/playgroundSession';
 import { join } from 'node:path';
 
 const catalog = loadDemos(join(__dirname, '..', '..', '..', 'media'));
@@ -212,10 +213,12 @@ describe('demo runner', () => {
       assert.deepEqual(result.error, { kind: 'auth', message: 'The server rejected the API key.' });
     });
 
-    it('errors: next-token falls back to the built-in model when no endpoint is connected', async () => {
-      const builtin = fakeProvider([[/./, 'Paris']], { id: 'builtin' });
+    it('errors: next-token falls back to the built-in model when no endpoint is connected, with its lecture prompts', async () => {
+      const def = demo('next-token');
+      // The built-in model answers each lecture prompt with its expected next word.
+      const builtin = fakeProvider([[/./, (request) => ` ${def.runs.find((r) => r.builtin?.parts.query === request.messages.at(-1)!.content)?.builtin?.expected?.[0] ?? 'Paris'} …`]], { id: 'builtin' });
       const asked: (string | undefined)[] = [];
-      const result = await runDemo(demo('next-token'), {}, {
+      const result = await runDemo(def, {}, {
         resolveProvider: (request) => {
           asked.push(request.provider);
           if (request.provider === 'builtin') return builtin.provider;
@@ -224,7 +227,8 @@ describe('demo runner', () => {
       });
       assert.deepEqual(asked, [undefined, 'builtin']);
       assert.equal(result.provider, 'builtin');
-      assert.equal(result.runs[0].correct, true);
+      assert.deepEqual(builtin.requests.map((r) => r.messages.at(-1)!.content), def.runs.map((r) => r.builtin!.parts.query));
+      assert.deepEqual(result.runs.map((r) => [r.expected, r.correct]), def.runs.map((r) => [r.builtin!.expected![0], true]));
       assert.equal(builtin.requests[0].logprobs, true);
     });
 
@@ -297,6 +301,100 @@ describe('demo runner', () => {
       const result = await runDemo(demo('zero-shot'), { signal: controller.signal }, deps(provider));
       assert.equal(result.error?.kind, 'cancelled');
       assert.equal(requests.length, 0);
+    });
+  });
+
+  describe('builtin: runs with a prompt for the built-in models', () => {
+    /** next-token with fixed overrides, so these tests do not depend on the shipped sentences. */
+    const nextToken = (): DemoDefinition => {
+      const def = demo('next-token');
+      return {
+        ...def,
+        runs: def.runs.map((r, i) => ({
+          ...r,
+          builtin: { label: `lecture ${i}`, parts: { query: `Reinforcement learning from human ${i}` }, expected: ['feedback'], extractor: { id: 'label', labels: { feedback: [] } } },
+        })),
+      };
+    };
+    /** The prompt text a result shows (messagesToText): the system message, then the user's. */
+    const sent = (query: string): string => `[system]\nContinue the text with the next few words. Reply with the continuation only.\n\n[user]\n${query}`;
+    const LECTURE = /^Reinforcement learning from human \d$/;
+    const ENDPOINT = /^(The capital of France is|To be, or not to)$/;
+    const plans = (events: [number, DemoUpdate][]) => events.filter(([i, e]) => i === -1 && e.type === 'plan').map(([, e]) => (e.type === 'plan' ? e.runs : []));
+
+    it('builtin: the built-in provider gets the override\'s prompt; label, prompt, messages and grading in the result are the ones sent', async () => {
+      const builtin = fakeProvider([[LECTURE, ' feedback (RLHF).'], [/./, ' Paris']], { id: 'builtin' });
+      const events: [number, DemoUpdate][] = [];
+      const result = await runDemo(nextToken(), { provider: 'builtin', onUpdate: (i, e) => events.push([i, e]) }, deps(builtin.provider));
+      assert.equal(result.ok, true, JSON.stringify(result.error));
+      assert.deepEqual(builtin.requests.map((r) => r.messages.at(-1)!.content), ['Reinforcement learning from human 0', 'Reinforcement learning from human 1']);
+      assert.deepEqual(builtin.requests[0].messages[0], { role: 'system', content: 'Continue the text with the next few words. Reply with the continuation only.' }, 'the parts the override leaves alone stay');
+      assert.deepEqual(result.runs.map((r) => [r.label, r.prompt, r.messages?.at(-1)?.content, r.expected, r.answer, r.correct]), [
+        ['lecture 0', sent('Reinforcement learning from human 0'), 'Reinforcement learning from human 0', 'feedback', 'feedback', true],
+        ['lecture 1', sent('Reinforcement learning from human 1'), 'Reinforcement learning from human 1', 'feedback', 'feedback', true],
+      ]);
+      // Asked for by name: planned for the built-in model from the start, one plan only.
+      assert.deepEqual(plans(events).map((runs) => runs.map((r) => [r.label, r.prompt, r.expected])), [[
+        ['lecture 0', sent('Reinforcement learning from human 0'), 'feedback'],
+        ['lecture 1', sent('Reinforcement learning from human 1'), 'feedback'],
+      ]]);
+    });
+
+    it('builtin: an endpoint gets the original prompts, labels and expected answers', async () => {
+      const endpoint = fakeProvider([[/France/, ' Paris.'], [/To be/, ' be, that is the question.']]);
+      const events: [number, DemoUpdate][] = [];
+      const result = await runDemo(nextToken(), { onUpdate: (i, e) => events.push([i, e]) }, deps(endpoint.provider));
+      assert.deepEqual(endpoint.requests.map((r) => r.messages.at(-1)!.content), ['The capital of France is', 'To be, or not to']);
+      assert.deepEqual(result.runs.map((r) => [r.label, r.prompt, r.expected, r.correct]), [
+        ['The capital of France is', sent('The capital of France is'), 'Paris', true],
+        ['To be, or not to', sent('To be, or not to'), 'be', true],
+      ]);
+      assert.equal(plans(events).length, 1);
+      assert.ok(plans(events)[0].every((r) => ENDPOINT.test(r.messages.at(-1)!.content)));
+    });
+
+    it('builtin: as the fallback (known only after planning) the runs are planned again, and the playground session shows the prompts sent', async () => {
+      const builtin = fakeProvider([[LECTURE, ' feedback']], { id: 'builtin' });
+      const events: [number, DemoUpdate][] = [];
+      const session = newSession('s1', 'next-token', 'Next token', 0);
+      const result = await runDemo(nextToken(), {
+        onUpdate: (i, e) => {
+          events.push([i, e]);
+          applyUpdate(session, i, e);
+        },
+      }, {
+        resolveProvider: (request) => {
+          if (request.provider === 'builtin') return builtin.provider;
+          throw new LlmError('noProvider', 'none');
+        },
+      });
+      assert.equal(result.provider, 'builtin');
+      assert.deepEqual(plans(events).map((runs) => runs.map((r) => r.label)), [['The capital of France is', 'To be, or not to'], ['lecture 0', 'lecture 1']]);
+      const replanned = events.findIndex(([, e]) => e.type === 'plan' && e.runs[0].label === 'lecture 0');
+      assert.ok(replanned < events.findIndex(([, e]) => e.type === 'start'), 'planned again before any run started');
+      assert.deepEqual(session.plan.map((p) => [p.label, p.prompt, p.messages.at(-1)?.content]), [
+        ['lecture 0', sent('Reinforcement learning from human 0'), 'Reinforcement learning from human 0'],
+        ['lecture 1', sent('Reinforcement learning from human 1'), 'Reinforcement learning from human 1'],
+      ]);
+      assert.equal(session.runs.length, 2);
+      assert.deepEqual(result.runs.map((r) => r.prompt), [sent('Reinforcement learning from human 0'), sent('Reinforcement learning from human 1')]);
+    });
+
+    it('builtin: a prompt the reader edited is sent as written, also to the built-in model', async () => {
+      const builtin = fakeProvider([[/./, ' moon']], { id: 'builtin' });
+      const result = await runDemo(nextToken(), { provider: 'builtin', query: 'Fly me to the' }, deps(builtin.provider));
+      assert.deepEqual(builtin.requests.map((r) => r.messages.at(-1)!.content), ['Fly me to the', 'Fly me to the']);
+      assert.deepEqual(result.runs.map((r) => [r.label, r.expected]), [['The capital of France is', 'Paris'], ['To be, or not to', 'be']]);
+    });
+
+    it('builtin: temperature-sampling sends its lecture sentence to the built-in model at both temperatures', async () => {
+      const def = demo('temperature-sampling');
+      const builtin = fakeProvider([[/./, ' and so on.']], { id: 'builtin' });
+      const result = await runDemo(def, { provider: 'builtin' }, deps(builtin.provider));
+      assert.equal(builtin.requests.length, 6);
+      assert.deepEqual(new Set(builtin.requests.map((r) => r.messages.at(-1)!.content)), new Set(def.runs.map((r) => r.builtin!.parts.query)));
+      assert.deepEqual(result.runs.map((r) => r.label), ['T = 0 · sample 1', 'T = 0 · sample 2', 'T = 0 · sample 3', 'T = 1.2 · sample 1', 'T = 1.2 · sample 2', 'T = 1.2 · sample 3']);
+      assert.ok(result.runs.every((r) => r.prompt.endsWith(`[user]\n${def.runs[0].builtin!.parts.query}`)), result.runs[0].prompt);
     });
   });
 

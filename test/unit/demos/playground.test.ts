@@ -164,6 +164,13 @@ describe('playground session', () => {
     assert.match(toMessages(cot.template).at(-1)!.content, /^Q: Roger has 5 tennis balls/, 'the exemplar stays');
     assert.equal(edited.runs.find((r) => r.id === 'cafeteria-standard'), def.runs.find((r) => r.id === 'cafeteria-standard'));
     assert.equal(withEdits(def, {}), def);
+    // An edited run is sent as written on every provider: its prompt for the built-in models goes.
+    const next = getDemo(catalog, 'next-token', 'en')!;
+    assert.ok(next.runs.every((r) => r.builtin));
+    const [first, second] = withEdits(next, { [next.runs[0].id]: { query: 'Fly me to the' } }).runs;
+    assert.equal(first.builtin, undefined);
+    assert.equal(first.template.parts.query, 'Fly me to the');
+    assert.equal(second, next.runs[1]);
   });
 
   it('history: newest first, at most 50, long outputs cut, token details dropped, survives a round trip', () => {
