@@ -104,10 +104,17 @@ export function authorizationFor(url: string, credentials: { apiKey?: string; or
   return originOf(url) === originOf(credentials.origin) ? `Bearer ${credentials.apiKey}` : undefined;
 }
 
+/**
+ * How long a body may take to end after the stream's own end marker ([DONE], `done: true`). Servers end it in
+ * the same write; one that keeps it open is closed after this.
+ */
+const END_AFTER_MARKER_MS = 5;
+
 /** An open HTTP response whose body is read under the idle watchdog; closing it aborts the socket. */
 export class HttpResponse {
   private released = false;
   private bytes = 0;
+  private markerSeen = false;
 
   constructor(
     private readonly res: Response,
@@ -129,6 +136,15 @@ export class HttpResponse {
   /** A complete event or line arrived: restarts the idle timeout (for chunks({ dataKicks: false })). */
   dataArrived(): void {
     this.watchdog.kick();
+  }
+
+  /**
+   * The stream's end marker arrived: stopping to read chunks() now is not an early stop. The end of the body
+   * (nearly always in the same packet) is read, so the connection ends normally and stays alive for the next
+   * request, instead of being torn down (an abort costs the fetch machinery far more than a last read).
+   */
+  endMarkerSeen(): void {
+    this.markerSeen = true;
   }
 
   get status(): number {
@@ -179,6 +195,7 @@ export class HttpResponse {
         }
       }
     } finally {
+      if (!complete && this.markerSeen && !this.userSignal.aborted) complete = await endsSoon(reader);
       if (!complete) this.controller.abort();
       this.release(complete);
     }
@@ -226,6 +243,17 @@ export class HttpResponse {
     const ms = Math.round(performance.now() - this.started);
     this.log?.(`${this.method} ${this.url} ${this.status}: ${this.bytes} bytes in ${ms} ms${complete ? '' : ' (closed by LLM Lab)'}`);
   }
+}
+
+/** Whether the body ends within END_AFTER_MARKER_MS with no more data (more data after the end marker is not read). */
+async function endsSoon(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), END_AFTER_MARKER_MS);
+  });
+  const last = await Promise.race([reader.read().catch(() => undefined), late]);
+  clearTimeout(timer);
+  return last?.done === true;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

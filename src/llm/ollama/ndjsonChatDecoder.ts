@@ -1,7 +1,9 @@
 import { t } from '../../core/l10n';
+import { ChunkTemplates } from '../chunkTemplate';
 import { badResponse, ErrorContext, errorFromStreamPayload } from '../errors';
 import { num, Usage } from '../streamStats';
 import { StreamEvent, TokenLogprob } from '../types';
+import { Utf8StreamDecoder } from '../utf8StreamDecoder';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -18,23 +20,59 @@ function mapOllamaLogprobs(value: unknown): TokenLogprob[] {
   }));
 }
 
+/** State an Ollama chat stream accumulates besides its events. */
+export interface OllamaStreamState {
+  done?: boolean;
+  finishReason?: string;
+  model?: string;
+  usage?: Usage;
+}
+
+/** One /api/chat line's object → events (throws the stream's error for an `{"error": …}` line). */
+export function ollamaObjectEvents(json: Json, state: OllamaStreamState, out: StreamEvent[], ctx: ErrorContext): void {
+  if (json.error !== undefined) throw errorFromStreamPayload(json, ctx);
+  if (typeof json.model === 'string') state.model = json.model;
+  const message = isObject(json.message) ? json.message : undefined;
+  if (message) {
+    if (typeof message.thinking === 'string' && message.thinking) out.push({ type: 'reasoning', text: message.thinking });
+    if (typeof message.content === 'string' && message.content) out.push({ type: 'text', text: message.content });
+  }
+  const logprobs = mapOllamaLogprobs(json.logprobs);
+  if (logprobs.length) out.push({ type: 'logprobs', tokens: logprobs });
+  if (json.done === true) {
+    state.done = true;
+    state.finishReason = typeof json.done_reason === 'string' ? json.done_reason : 'stop';
+    const prompt = num(json.prompt_eval_count);
+    const completion = num(json.eval_count);
+    if (prompt !== undefined || completion !== undefined) {
+      state.usage = { promptTokens: prompt, completionTokens: completion, totalTokens: prompt !== undefined && completion !== undefined ? prompt + completion : undefined };
+    }
+  }
+}
+
 /**
  * Ollama's native /api/chat stream: one JSON object per line; `message.content`, `message.thinking`
  * (reasoning), optional `logprobs`; the last line has `done: true`, `done_reason` and eval counts.
- * An `{"error": …}` line can arrive while the status stays 200.
+ * An `{"error": …}` line can arrive while the status stays 200. Consecutive text (or reasoning) deltas of
+ * one push() come as one event; lines shaped like one learned from the stream skip JSON.parse (ChunkTemplate).
  */
 export class NdjsonChatDecoder {
-  done = false;
-  finishReason: string | undefined;
-  model: string | undefined;
-  usage: Usage | undefined;
+  readonly state: OllamaStreamState = {};
   /** Complete non-blank lines read: what counts as data for the idle timeout (blank lines do not). */
   lines = 0;
-  private readonly decoder = new TextDecoder('utf-8');
+  /** Text and reasoning deltas decoded (before coalescing): the token count when a server reports no usage. */
+  deltas = 0;
+  private readonly decoder = new Utf8StreamDecoder();
   /** The unfinished line, in pieces: only each new piece is searched for a newline, so a long line costs linear time. */
   private pending: string[] = [];
+  private readonly scratch: StreamEvent[] = [];
+  private readonly templates = new ChunkTemplates<OllamaStreamState>((json, state, out) => ollamaObjectEvents(json, state, out, this.ctx));
 
   constructor(private readonly ctx: ErrorContext) {}
+
+  get done(): boolean {
+    return this.state.done === true;
+  }
 
   push(bytes: Uint8Array): StreamEvent[] {
     const text = this.decoder.decode(bytes, { stream: true });
@@ -74,6 +112,13 @@ export class NdjsonChatDecoder {
     const line = raw.trim();
     if (!line) return;
     this.lines++;
+    const text = this.templates.match(line);
+    const template = this.templates.last;
+    if (text !== undefined && template) {
+      template.applyTo(this.state);
+      if (text) this.add(out, { type: template.kind, text });
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(line);
@@ -81,23 +126,24 @@ export class NdjsonChatDecoder {
       throw badResponse(t('a line that is not valid JSON: {0}', line.length > 60 ? `${line.slice(0, 59)}…` : line), this.ctx);
     }
     if (!isObject(json)) throw badResponse(t('a line that is not a JSON object: {0}', line.slice(0, 60)), this.ctx);
-    if (json.error !== undefined) throw errorFromStreamPayload(json, this.ctx);
-    if (typeof json.model === 'string') this.model = json.model;
-    const message = isObject(json.message) ? json.message : undefined;
-    if (message) {
-      if (typeof message.thinking === 'string' && message.thinking) out.push({ type: 'reasoning', text: message.thinking });
-      if (typeof message.content === 'string' && message.content) out.push({ type: 'text', text: message.content });
-    }
-    const logprobs = mapOllamaLogprobs(json.logprobs);
-    if (logprobs.length) out.push({ type: 'logprobs', tokens: logprobs });
-    if (json.done === true) {
-      this.done = true;
-      this.finishReason = typeof json.done_reason === 'string' ? json.done_reason : 'stop';
-      const prompt = num(json.prompt_eval_count);
-      const completion = num(json.eval_count);
-      if (prompt !== undefined || completion !== undefined) {
-        this.usage = { promptTokens: prompt, completionTokens: completion, totalTokens: prompt !== undefined && completion !== undefined ? prompt + completion : undefined };
+    const scratch = this.scratch;
+    scratch.length = 0;
+    ollamaObjectEvents(json, this.state, scratch, this.ctx);
+    for (let i = 0; i < scratch.length; i++) this.add(out, scratch[i]);
+    if (scratch.length === 1 && (scratch[0].type === 'text' || scratch[0].type === 'reasoning')) this.templates.learn(line);
+    scratch.length = 0;
+  }
+
+  /** Consecutive text (or reasoning) deltas in `out` become one event; `out` is this push()'s own array. */
+  private add(out: StreamEvent[], event: StreamEvent): void {
+    if (event.type === 'text' || event.type === 'reasoning') {
+      this.deltas++;
+      const last = out.length ? out[out.length - 1] : undefined;
+      if (last?.type === event.type) {
+        last.text += event.text;
+        return;
       }
     }
+    out.push(event);
   }
 }

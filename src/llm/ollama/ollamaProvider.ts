@@ -57,19 +57,28 @@ export class OllamaProvider implements ChatProvider {
     const ctx: ErrorContext = { url, model, provider: this.id };
     const response = yield* this.http.send({ method: 'POST', url, body: ollamaChatBody(request, model), signal, accept: 'application/x-ndjson', ctx });
     const decoder = new NdjsonChatDecoder(ctx);
+    // One event per kind of delta per network chunk, counted per token (as in the OpenAI-compatible provider).
     for await (const chunk of response.chunks({ dataKicks: false })) {
       const before = decoder.lines;
+      const deltasBefore = decoder.deltas;
       const events = decoder.push(chunk);
       if (decoder.lines !== before) response.dataArrived();
-      for (const event of events) {
-        if (event.type === 'text' || event.type === 'reasoning') stats.delta();
-        yield event;
+      stats.delta(decoder.deltas - deltasBefore);
+      for (const event of events) yield event;
+      if (decoder.done) {
+        response.endMarkerSeen();
+        break;
       }
-      if (decoder.done) break;
     }
-    if (!decoder.done) for (const event of decoder.end()) yield event;
-    if (decoder.usage) yield usageEvent(decoder.usage);
-    yield stats.done(decoder.finishReason, decoder.model ?? model, decoder.usage);
+    if (!decoder.done) {
+      const deltasBefore = decoder.deltas;
+      const last = decoder.end();
+      stats.delta(decoder.deltas - deltasBefore);
+      for (const event of last) yield event;
+    }
+    const { usage, finishReason } = decoder.state;
+    if (usage) yield usageEvent(usage);
+    yield stats.done(finishReason, decoder.state.model ?? model, usage);
   }
 
   private async firstModel(signal: AbortSignal): Promise<string> {

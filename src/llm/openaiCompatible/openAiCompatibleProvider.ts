@@ -115,7 +115,10 @@ export class OpenAiCompatibleProvider implements ChatProvider {
       if (decoder.messages !== before) response.dataArrived();
       stats.delta(decoder.deltas - deltasBefore);
       for (const event of events) yield event;
-      if (decoder.sawDone) break;
+      if (decoder.sawDone) {
+        response.endMarkerSeen();
+        break;
+      }
     }
     const deltasBefore = decoder.deltas;
     const last = decoder.end();

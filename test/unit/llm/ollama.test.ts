@@ -29,6 +29,14 @@ describe('llm: Ollama native provider against the test server', () => {
     assert.deepEqual(sent.options, { temperature: 0, num_predict: 100, seed: 7, stop: ['\n\n'] });
   });
 
+  it('ollama: after the done line the body is read to its end, not torn down', async () => {
+    const lines: string[] = [];
+    const logged = new OllamaProvider(server.origin, client({ log: (line) => lines.push(line) }));
+    assert.equal(textOf(await collect(logged.chat({ model: 'llm-lab-test', ...ask('x') }, new AbortController().signal))), DEFAULT_REPLY);
+    const finished = lines.find((line) => / bytes in /.test(line));
+    assert.ok(finished && !/closed by LLM Lab/.test(finished), finished);
+  });
+
   it('ollama: `message.thinking` comes as reasoning events', async () => {
     const events = await run('thinking');
     assert.equal(textOf(events, 'reasoning'), 'First, 5 + 6 = 11. So the total is 11.');

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { OpenAiCompatibleProvider } from '../../../src/llm/openaiCompatible/openAiCompatibleProvider';
 import { StreamEvent } from '../../../src/llm/types';
 import { COT_REPLY, DEFAULT_REPLY, ModelServer } from '../../server/modelServer';
@@ -186,6 +188,34 @@ describe('llm: OpenAI-compatible provider against the test server', () => {
     assert.ok(done && done.type === 'done' && done.finishReason === 'stop');
     assert.ok(done.type === 'done' && (done.tokensPerSecond ?? 0) > 1000, 'tokens per second measured');
     assert.ok(performance.now() - started < 20000);
+  });
+
+  it('openai: after [DONE] the body is read to its end (the connection is not torn down); a server that keeps it open is closed', async () => {
+    const lines: string[] = [];
+    const logged = new OpenAiCompatibleProvider(server.baseUrl, client({ log: (line) => lines.push(line) }));
+    assert.equal(textOf(await collect(logged.chat({ model: 'llm-lab-test', ...ask('x') }, never()))), DEFAULT_REPLY);
+    const finished = lines.find((line) => / bytes in /.test(line));
+    assert.ok(finished && !/closed by LLM Lab/.test(finished), finished);
+
+    const sockets = new Set<import('node:net').Socket>();
+    const lingering = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
+    });
+    lingering.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => lingering.listen(0, '127.0.0.1', resolve));
+    try {
+      lines.length = 0;
+      const base = `http://127.0.0.1:${(lingering.address() as AddressInfo).port}/v1`;
+      const open = new OpenAiCompatibleProvider(base, client({ log: (line) => lines.push(line) }));
+      const started = performance.now();
+      assert.equal(textOf(await collect(open.chat({ model: 'm', ...ask('x') }, never()))), 'hi');
+      assert.ok(performance.now() - started < 2000);
+      assert.ok(lines.some((line) => / bytes in .*\(closed by LLM Lab\)/.test(line)), lines.join('\n'));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => lingering.close(resolve));
+    }
   });
 
   it('openai: lists models and uses the first one when the request names none', async () => {

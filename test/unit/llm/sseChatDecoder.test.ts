@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { SseChatDecoder } from '../../../src/llm/openaiCompatible/sseChatDecoder';
+import { createParser } from 'eventsource-parser';
+import { chatObjectEvents, ChatStreamState, SseChatDecoder } from '../../../src/llm/openaiCompatible/sseChatDecoder';
 import { LlmError, StreamEvent } from '../../../src/llm/types';
 
 const chunk = (delta: object, finish: string | null = null): string =>
@@ -84,5 +85,127 @@ describe('llm: SSE chat decoder (pure)', () => {
     assert.deepEqual(second, [{ type: 'text', text: ' 世界' }]);
     assert.equal(decoder.deltas, 6);
     assert.deepEqual(whole.events, decodeAll([bytes]).events, 'without the option every delta is its own event');
+  });
+
+  /** The decoder before its fast paths: every block through eventsource-parser, every event through JSON.parse. */
+const reference = (text: string, ended = true): { out: StreamEvent[]; state: ChatStreamState; done: boolean; failed: boolean } => {
+    const out: StreamEvent[] = [];
+    const state: ChatStreamState = {};
+    let done = false;
+    let failed = false;
+    let ending = false;
+    const parser = createParser({
+      onEvent: ({ data, event }) => {
+        if (failed || done) return;
+        if (data === '[DONE]') return void (done = true);
+        if (event === 'error') return void (failed = true);
+        if (!data || !data.trim()) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(data);
+        } catch {
+          if (!ending) failed = true;
+          return;
+        }
+        if (typeof json !== 'object' || json === null || Array.isArray(json)) return void (failed = true);
+        try {
+          chatObjectEvents(json as Record<string, unknown>, state, out, {});
+        } catch {
+          failed = true;
+        }
+      },
+      onError: (error) => {
+        if (!failed && !done && error.type === 'unknown-field' && error.field === 'error') failed = true;
+      },
+    });
+    parser.feed(text);
+    ending = true;
+    if (ended) parser.feed('\n\n');
+    return { out, state, done, failed };
+  };
+
+  it('sse decoder: random streams (comments, event and id lines, multi-line data, CR/CRLF, BOMs, errors, [DONE], cut ends) decode as eventsource-parser + JSON.parse alone decode them', () => {
+    let seed = 17;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+    const contents = ['', 'x', ' w1', 'a"b', 'line\nbreak', '世界', '😀', '\ud83d', '\\', ' '.repeat(30)];
+    const openai = (delta: object, finish: string | null = null): string =>
+      JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'm', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], obfuscation: pick(contents) });
+    const common = [() => `data: ${openai({ content: pick(contents) + pick(contents) })}`];
+    const rare = [
+      () => `data:${openai({ content: pick(contents) })}`,
+      () => ': keep-alive',
+      () => `event: message\ndata: ${openai({ content: pick(contents) })}`,
+      () => `id: 7\ndata: ${openai({ content: pick(contents) })}`,
+      () => 'data: {"choices":[{"index":0,\ndata: "delta":{"content":"multi"}}]}',
+      () => 'retry: 1000',
+      () => '',
+      () => `data: ${openai({ reasoning_content: pick(contents) })}`,
+      () => `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } })}`,
+      () => `data: ${openai({}, 'stop')}`,
+      () => 'data:  {"choices":[]}',
+    ];
+    const fatal = [() => 'data: [DONE]', () => 'event: error\ndata: {"error":{"message":"boom"}}', () => 'error: {"message":"bare"}', () => 'data: {"choices":[', () => 'data: [1]'];
+
+    for (let round = 0; round < 300; round++) {
+      const blocks: string[] = [];
+      for (let i = Math.floor(random() * 80); i > 0; i--) blocks.push(random() < 0.8 ? pick(common)() : pick(rare)());
+      if (random() < 0.3) blocks.splice(Math.floor(random() * (blocks.length + 1)), 0, pick(fatal)());
+      const eol = random() < 0.8 ? '\n' : pick(['\r\n', '\r']);
+      let text = blocks.map((b) => `${b.replace(/\n/g, eol)}${eol}${eol}`).join('');
+      if (random() < 0.2) text = text.slice(0, Math.floor(random() * text.length));
+      if (random() < 0.1) text = `${pick(['\ufeff', 'ï»¿'])}${text}`;
+      const bytes = new TextEncoder().encode(text);
+      // The reference reads the text as a TextDecoder hands it on (a leading U+FEFF dropped, a cut surrogate pair replaced).
+      const expected = reference(new TextDecoder().decode(bytes));
+      const decoder = new SseChatDecoder({});
+      const events: StreamEvent[] = [];
+      let failed = false;
+      try {
+        for (let at = 0; at < bytes.length; ) {
+          const size = random() < 0.2 ? 1 : 1 + Math.floor(random() * 3000);
+          events.push(...decoder.push(bytes.subarray(at, at + size)));
+          at += size;
+        }
+        events.push(...decoder.end());
+        decoder.finish();
+      } catch (error) {
+        assert.ok(error instanceof LlmError, String(error));
+        failed = !/ended before the model finished|instead of an event stream/.test(error.message);
+        if (failed) events.push(...decoder.end());
+      }
+      const context = JSON.stringify(text.slice(0, 300));
+      assert.equal(failed, expected.failed, `failure, stream ${context}`);
+      if (failed) continue;
+      assert.deepEqual(events, expected.out, `events, stream ${context}`);
+      assert.deepEqual(decoder.state, expected.state, `state, stream ${context}`);
+      assert.equal(decoder.sawDone, expected.done, `[DONE], stream ${context}`);
+    }
+  });
+
+  it('sse decoder: every event comes out of the push() that completes it, also split across chunks and by keep-alives', () => {
+    const blocks = [
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'a' } }] })}`,
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'b' } }] })}`,
+      ': keep-alive',
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'c"' } }] })}`,
+      `event: message\ndata: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'd' } }] })}`,
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'e' } }] })}`,
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}`,
+      'data: [DONE]',
+    ];
+    const text = blocks.map((b) => `${b}\n\n`).join('');
+    const bytes = new TextEncoder().encode(text);
+    for (const step of [1, 2, 7, 50]) {
+      const decoder = new SseChatDecoder({});
+      const events: StreamEvent[] = [];
+      for (let at = 0; at < bytes.length && !decoder.sawDone; at += step) {
+        events.push(...decoder.push(bytes.subarray(at, at + step)));
+        const sofar = reference(new TextDecoder().decode(bytes.subarray(0, at + step)), false);
+        assert.deepEqual(events, sofar.out, `after ${at + step} bytes (${step} per push)`);
+        assert.equal(decoder.sawDone, sofar.done);
+      }
+      assert.equal(decoder.sawDone, true);
+    }
   });
 });
