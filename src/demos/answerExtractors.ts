@@ -7,6 +7,8 @@ import type { ExtractorSpec } from './demoTypes';
 
 const NUMBER = String.raw`[-−+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?`;
 const NUMBER_RE = new RegExp(`(?<![\\d.])(?:${NUMBER})(?![\\d])`, 'g');
+/** Characters a NUMBER_RE match can be made of, before and after toHalfWidth. */
+const NUMBER_CHAR = /[\d.,\-−+０-９，]/;
 
 const EN_WORDS: Record<string, number> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
@@ -70,14 +72,19 @@ export function lastNumber(text: string, words = false): string | undefined {
     const found = findNumbers(text, words);
     return found.length ? found[found.length - 1].value : undefined;
   }
-  // Linear and light on a long reply (a 20,000-token stream has 20,000 numbers): find the matches, normalize
-  // from the last one back only until one is a number.
-  const matches = [...toHalfWidth(text).matchAll(NUMBER_RE)];
-  for (let i = matches.length - 1; i >= 0; i--) {
-    const value = normalizeNumber(matches[i][0]);
-    if (value !== undefined) return value;
+  // A long reply (a 20,000-token stream has 20,000 numbers) is read from its end, in growing windows: a match is
+  // a run of number characters, so a window starting just after any other character holds exactly the matches
+  // the whole text has there (and the same lookbehind at its start).
+  for (let size = 1024; ; size *= 16) {
+    let start = Math.max(0, text.length - size);
+    while (start > 0 && NUMBER_CHAR.test(text[start - 1])) start--;
+    const matches = [...toHalfWidth(start ? text.slice(start) : text).matchAll(NUMBER_RE)];
+    for (let i = matches.length - 1; i >= 0; i--) {
+      const value = normalizeNumber(matches[i][0]);
+      if (value !== undefined) return value;
+    }
+    if (start === 0) return undefined;
   }
-  return undefined;
 }
 
 export function firstNumber(text: string, words = false): string | undefined {

@@ -37,6 +37,23 @@ describe('answer extractors', () => {
     assert.equal(normalizeNumber('12345678901234567890'), '12345678901234567890');
   });
 
+  it('numbers: the last number of a long reply, read from its end, is the one a scan of the whole text finds', () => {
+    // lastNumber(text, true) scans the whole text (number words too; the alphabet here spells none).
+    let seed = 5;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const alphabet = ['1', '2', '0', '9', ',', '.', '-', '−', '+', '５', '，', ' ', ' ', 'x', '\n'];
+    for (let round = 0; round < 400; round++) {
+      let text = '';
+      for (let n = Math.floor(random() * 6000); n > 0; n--) text += alphabet[Math.floor(random() * alphabet.length)];
+      assert.equal(lastNumber(text), lastNumber(text, true), JSON.stringify(text.slice(-80)));
+    }
+    const long = ` w1${' w2'.repeat(20000)}`;
+    assert.equal(lastNumber(long), '2');
+    assert.equal(lastNumber(`x ${'1'.repeat(3000)}`), lastNumber(`x ${'1'.repeat(3000)}`, true));
+    assert.equal(lastNumber(`7 ${'x'.repeat(100000)}`), '7');
+    assert.equal(lastNumber(`1,234,567${'x'.repeat(1018)}`), '1234567');
+  });
+
   it('number words: only when asked; Chinese numerals only before a measure word', () => {
     assert.equal(firstNumber('A giraffe has two eyes, one on each side.', true), '2');
     assert.equal(firstNumber('A giraffe has two eyes.'), undefined);
