@@ -2,8 +2,8 @@
  * Client-side cost of the SSE chat stream. The test model server runs in its own process (as a real
  * server would) and sends one write per token; in the same run we time
  *   raw:    fetch + reading every byte of the body, nothing else;
- *   parsed: the OpenAI-compatible provider (fetch, watchdog, UTF-8 decoding, eventsource-parser,
- *           JSON per event, typed events) consumed through collectChat with a listener.
+ *   parsed: the OpenAI-compatible provider (fetch, watchdog, UTF-8 decoding, SSE blocks, JSON or a learned
+ *           chunk template per event, typed events) consumed through collectChat with a listener.
  * Ratio parsed/raw ≤ 1.3 is the target; parsed(2N)/parsed(N) ≈ 2 shows it is linear.
  */
 import { join } from 'node:path';

@@ -87,13 +87,15 @@ hostBudget('lecture panel: webview script start to first section paint', ['lectu
 hostBudget('lecture panel: open command to section paint (warm) / a bare webview', ['lecture warm open / bare webview open'], 'main', (ratio) => ratio <= 2.5, '≤ 2.5×');
 hostBudget('lecture panel: open command to section paint (warm), absolute ceiling', ['lecture: open command to section paint (warm)'], 'main', (ms) => ms <= 5000, '≤ 5000 ms');
 // One 20,000-token stream through llmLab.runDemo vs a raw fetch read of the same stream (test/integration/streaming.fresh.test.ts).
-// Issue 15's goal is ≤ 1.2× for both; not met yet. Since the SSE decoder hands on one event per network chunk
-// (not per token), three fresh-suite runs on this loaded 2-core machine measured warm 1.71×, 1.91×, 1.07× and cold
-// 3.47×, 3.66×, 4.28× (raw 132–278 ms). What remains: JSON.parse per event (≈ 2 µs), the first run's JIT
-// warm-up of the parser path and first-use costs in the host. Ceilings just above those figures (were 3× / 6×).
-hostBudget('streaming overhead, warm: llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (warm)'], 'fresh', (ratio) => ratio <= 2.5, '≤ 2.5× (goal 1.2×)');
-hostBudget('streaming overhead, cold (first run after activation): llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (cold)'], 'fresh', (ratio) => ratio <= 5, '≤ 5× (goal 1.2×)');
-
+// Issue 15's goal is ≤ 1.2× for both. Since chunks shaped like one learned from the stream skip JSON.parse
+// (src/llm/chunkTemplate.ts), `data:` blocks skip eventsource-parser, UTF-8 is decoded on the fast path and the body is
+// read to its end after [DONE], four fresh-suite runs on this 2-core machine (training jobs running, load 3–7)
+// measured warm 1.26×, 0.88×, 1.18×, 1.01× (earlier runs of the same code up to 1.39×) and cold 2.04×, 1.55×, 2.27×,
+// 2.13× (up to 2.7×, once 3.6× at load 7); raw 112–123 ms. Warm is at the noise of a best-of-4 raw read; cold pays
+// the first SecretStorage read (a round trip to the workbench, 20–75 ms here, the API key may be needed) and the
+// first run's JIT warm-up. Ceilings with margin above those figures (were 2.5× / 5×).
+hostBudget('streaming overhead, warm: llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (warm)'], 'fresh', (ratio) => ratio <= 1.8, '≤ 1.8× (goal 1.2×)');
+hostBudget('streaming overhead, cold (first run after activation): llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (cold)'], 'fresh', (ratio) => ratio <= 4, '≤ 4× (goal 1.2×)');
 let failed = 0;
 for (const r of results) {
   if (!r.ok) failed++;
