@@ -5,7 +5,7 @@
  *   2. the "baby" GPT (4 layers, 4 heads, d = 128, context 64) pre-trained on it with AdamW,
  *   3. media/models/tinygpt.bin: float16 weights + tokenizer + how it was trained (≤ 3 MB),
  *      media/models/corpus.bin: the tokenized train / validation streams (for training in the editor).
- * Flags: --steps N (default 2,400), --vocab V (BPE size, default 2,048), --out DIR, --seed S, --checkpoint PATH
+ * Flags: --steps N (default 2,400), --vocab V (BPE size, default 2,048), --dropout P (default 0.1), --out DIR, --seed S, --checkpoint PATH
  * (the full f32 checkpoint written every 50 steps, default in the temp folder), --resume (continue from it).
  * It ends by printing bits per byte on the lecture's held-out text, the transformer vs the trigram.
  */
@@ -29,12 +29,13 @@ const arg = (name: string): string | undefined => {
 
 export const BUILTIN_VOCAB = 2048;
 export const BUILTIN_STEPS = 2400;
-export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio: 0.1, weightDecay: 0.1, gradClip: 1, seed: 1337 };
+export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio: 0.1, weightDecay: 0.1, gradClip: 1, dropout: 0.1, seed: 1337 };
 
 async function main(): Promise<void> {
   const steps = Number(arg('steps') ?? BUILTIN_STEPS);
   const vocab = Number(arg('vocab') ?? BUILTIN_VOCAB);
   const seed = Number(arg('seed') ?? BUILTIN_TRAIN.seed);
+  const dropout = Number(arg('dropout') ?? BUILTIN_TRAIN.dropout);
   const outDir = arg('out') ?? join(root, 'media', 'models');
   const fullPath = arg('checkpoint') ?? join(tmpdir(), 'llmlab-tinygpt-builtin.ckpt');
   mkdirSync(outDir, { recursive: true });
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   console.log(`[train:builtin] corpus: ${docs.length} documents, ${data.train.length} train / ${data.val.length} val tokens (vocab ${tokenizer.vocabSize}), ${Date.now() - started} ms`);
 
   const config = { ...BABY, vocabSize: tokenizer.vocabSize };
-  const trainConfig = { ...BUILTIN_TRAIN, steps, seed };
+  const trainConfig = { ...BUILTIN_TRAIN, steps, seed, dropout };
   let state: TrainState;
   if (process.argv.includes('--resume')) {
     state = TrainState.fromCheckpoint(decodeCheckpoint(readFileSync(fullPath)), trainConfig, sharedAllocate);
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const ck = state.toCheckpoint(tokenizer.toJSON(), false);
   ck.meta = {
     trainedBy: 'npm run train:builtin',
-    steps: state.step, batch: trainConfig.batch, seed, tokensSeen: state.tokensSeen,
+    steps: state.step, batch: trainConfig.batch, seed, dropout, tokensSeen: state.tokensSeen,
     trainLoss, valLoss,
     trainingSeconds: Math.round(state.elapsedMs / 1000), wallSeconds: Math.round((Date.now() - started) / 1000),
     corpus: { documents: docs.length, trainTokens: data.train.length, valTokens: data.val.length, trainBytes, valBytes },

@@ -26,6 +26,8 @@ export interface TrainConfig {
   eps: number;
   /** Global gradient-norm clip (0 = off). */
   gradClip: number;
+  /** Dropout probability on the embeddings and residual branches while training (0 = off). */
+  dropout: number;
   seed: number;
 }
 
@@ -43,6 +45,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   beta2: 0.95,
   eps: 1e-8,
   gradClip: 1,
+  dropout: 0,
   seed: 1337,
 };
 
@@ -67,6 +70,7 @@ export function validateTrainConfig(config: TrainConfig): TrainConfig {
   for (const key of ['weightDecay', 'gradClip', 'minLrRatio', 'warmupSteps'] as const) {
     if (!Number.isFinite(config[key]) || config[key] < 0) throw new RangeError(`tiny GPT: ${key} must be a finite number ≥ 0 (got ${String(config[key])})`);
   }
+  if (!(config.dropout >= 0 && config.dropout < 1)) throw new RangeError(`tiny GPT: dropout must be in [0, 1) (got ${String(config.dropout)})`);
   for (const key of ['beta1', 'beta2'] as const) {
     if (!(config[key] >= 0 && config[key] < 1)) throw new RangeError(`tiny GPT: ${key} must be in [0, 1) (got ${String(config[key])})`);
   }

@@ -19,7 +19,18 @@ import {
   softmaxCrossEntropyBackward, softmaxCrossEntropyForward,
   type Tensor,
 } from './ops';
-import type { Rng } from './rng';
+import { Rng } from './rng';
+
+/**
+ * Dropout for training (Srivastava et al. 2014; GPT-2 / nanoGPT place it on the embeddings and on each
+ * block's two residual branches): each value is zeroed with probability p and the rest scaled by 1/(1−p).
+ * The masks of batch row b are drawn from rowSeeds[b] alone, so they do not depend on how a batch is split
+ * over worker threads.
+ */
+export interface Dropout {
+  p: number;
+  rowSeeds: ArrayLike<number>;
+}
 
 /** Parameter tensors in storage order; per-block tensors are stacked over layers. */
 export const PARAM_NAMES = [
@@ -167,6 +178,8 @@ export class Gpt {
   private tokens: Int32Array = new Int32Array(0);
   private targets: Int32Array | null = null;
   private mask: Uint8Array | null = null;
+  /** Dropout scale masks of the last forward pass ((1 + 2L) segments of B·T·dim), or null without dropout. */
+  private dropMasks: Tensor | null = null;
 
   private readonly Arr: TensorConstructor;
   /** geluForward, or llama.cpp's half-precision table (ggmlGelu: to compare logits with llama.cpp). */
@@ -204,7 +217,7 @@ export class Gpt {
   }
 
   /** Embeddings and blocks up to the final LayerNorm; returns its output h (B·T × dim). */
-  forwardTrunk(tokens: ArrayLike<number>, B: number, T: number): Tensor {
+  forwardTrunk(tokens: ArrayLike<number>, B: number, T: number, dropout?: Dropout): Tensor {
     const { context, vocabSize: V, layers: L, heads: NH, dim: C } = this.config;
     if (!(T >= 1 && T <= context)) throw new RangeError(`tiny GPT: sequence length ${T} is outside 1…${context}`);
     if (tokens.length < B * T) throw new RangeError(`tiny GPT: ${B}×${T} tokens needed, got ${tokens.length}`);
@@ -217,6 +230,9 @@ export class Gpt {
     const a = this.activations(B, T);
     const p = this.p;
     embeddingForward(a.encoded, this.tokens, p.wte, p.wpe, B, T, C);
+    const drop = (this.dropMasks = dropout && dropout.p > 0 ? this.dropoutMasks(dropout, B, T) : null);
+    const segment = (k: number): Tensor => drop!.subarray(k * N * C, (k + 1) * N * C);
+    if (drop) scaleInPlace(a.encoded, segment(0));
     for (let l = 0; l < L; l++) {
       const residual = l === 0 ? a.encoded : a.residual3.subarray((l - 1) * N * C, l * N * C);
       const x = layerViews(a, l, N, C, B, NH, T);
@@ -225,11 +241,13 @@ export class Gpt {
       matmulForward(x.qkv, x.ln1, w.qkvw, w.qkvb, N, C, 3 * C);
       attentionForward(x.atty, x.att, x.qkv, B, T, C, NH);
       matmulForward(x.attproj, x.atty, w.attprojw, w.attprojb, N, C, C);
+      if (drop) scaleInPlace(x.attproj, segment(1 + 2 * l));
       residualForward(x.residual2, residual, x.attproj, N * C);
       layernormForward(x.ln2, x.ln2Mean, x.ln2Rstd, x.residual2, w.ln2w, w.ln2b, N, C);
       matmulForward(x.fch, x.ln2, w.fcw, w.fcb, N, C, 4 * C);
       this.gelu(x.fchGelu, x.fch, N * 4 * C);
       matmulForward(x.fcproj, x.fchGelu, w.fcprojw, w.fcprojb, N, 4 * C, C);
+      if (drop) scaleInPlace(x.fcproj, segment(2 + 2 * l));
       residualForward(x.residual3, x.residual2, x.fcproj, N * C);
     }
     const last = a.residual3.subarray((L - 1) * N * C, L * N * C);
@@ -241,10 +259,10 @@ export class Gpt {
    * Full forward pass. With targets, computes the mean cross-entropy over positions whose mask is 1 (all
    * positions without a mask). Logits stay readable through `logits` until the next call.
    */
-  forward(tokens: ArrayLike<number>, B: number, T: number, targets?: ArrayLike<number>, mask?: ArrayLike<number>): ForwardResult {
+  forward(tokens: ArrayLike<number>, B: number, T: number, targets?: ArrayLike<number>, mask?: ArrayLike<number>, dropout?: Dropout): ForwardResult {
     const { vocabSize: V, dim: C } = this.config;
     const N = B * T;
-    const h = this.forwardTrunk(tokens, B, T);
+    const h = this.forwardTrunk(tokens, B, T, dropout);
     const a = this.acts!;
     matmulForward(a.logits, h, this.p.wte, null, N, C, V);
     if (!targets) {
@@ -309,6 +327,8 @@ export class Gpt {
     d.residual2.fill(0);
     d.ln1.fill(0); d.ln2.fill(0); d.qkv.fill(0); d.atty.fill(0); d.attproj.fill(0);
     d.fch.fill(0); d.fchGelu.fill(0); d.fcproj.fill(0);
+    const drop = this.dropMasks;
+    const segment = (k: number): Tensor => drop!.subarray(k * N * C, (k + 1) * N * C);
     const dlast = d.residual3.subarray((L - 1) * N * C, L * N * C);
     const last = a.residual3.subarray((L - 1) * N * C, L * N * C);
     layernormBackward(dlast, g.lnfw, g.lnfb, dh, last, p.lnfw, a.lnfMean, a.lnfRstd, N, C);
@@ -320,17 +340,39 @@ export class Gpt {
       const w = blockParams(p, l, C);
       const dw = blockParams(g, l, C);
       residualBackward(dx.residual2, dx.fcproj, dx.residual3, N * C);
+      if (drop) scaleInPlace(dx.fcproj, segment(2 + 2 * l));
       matmulBackward(dx.fchGelu, dw.fcprojw, dw.fcprojb, dx.fcproj, x.fchGelu, w.fcprojw, N, 4 * C, C);
       geluBackward(dx.fch, x.fch, dx.fchGelu, N * 4 * C);
       matmulBackward(dx.ln2, dw.fcw, dw.fcb, dx.fch, x.ln2, w.fcw, N, C, 4 * C);
       layernormBackward(dx.residual2, dw.ln2w, dw.ln2b, dx.ln2, x.residual2, w.ln2w, x.ln2Mean, x.ln2Rstd, N, C);
       residualBackward(dresidual, dx.attproj, dx.residual2, N * C);
+      if (drop) scaleInPlace(dx.attproj, segment(1 + 2 * l));
       matmulBackward(dx.atty, dw.attprojw, dw.attprojb, dx.attproj, x.atty, w.attprojw, N, C, C);
       attentionBackward(dx.qkv, dx.atty, x.qkv, x.att, B, T, C, NH, this.scratch);
       matmulBackward(dx.ln1, dw.qkvw, dw.qkvb, dx.qkv, x.ln1, w.qkvw, N, C, 3 * C);
       layernormBackward(dresidual, dw.ln1w, dw.ln1b, dx.ln1, residual, w.ln1w, x.ln1Mean, x.ln1Rstd, N, C);
     }
+    if (drop) scaleInPlace(d.encoded, segment(0));
     embeddingBackward(g.wte, g.wpe, d.encoded, this.tokens, B, T, C);
+  }
+
+  /** Scale masks (0 or 1/(1−p)) for the embeddings and every block's two branches, row by row. */
+  private dropoutMasks({ p, rowSeeds }: Dropout, B: number, T: number): Tensor {
+    if (!(p >= 0 && p < 1)) throw new RangeError(`tiny GPT: dropout must be in [0, 1) (got ${String(p)})`);
+    if (rowSeeds.length < B) throw new RangeError(`tiny GPT: dropout needs a seed per row (${B}), got ${rowSeeds.length}`);
+    const { layers: L, dim: C } = this.config;
+    const rowSize = T * C;
+    const segmentSize = B * rowSize;
+    const segments = 1 + 2 * L;
+    const masks = this.dropMasks?.length === segments * segmentSize ? this.dropMasks : new this.Arr(segments * segmentSize);
+    for (let b = 0; b < B; b++) {
+      const rng = new Rng(rowSeeds[b]);
+      for (let k = 0; k < segments; k++) {
+        const at = k * segmentSize + b * rowSize;
+        fillDropoutMask(masks.subarray(at, at + rowSize), rng, p);
+      }
+    }
+    return masks;
   }
 
   zeroGrad(): void {
@@ -342,6 +384,16 @@ export class Gpt {
     if (!this.dacts) this.dacts = new Activations(this.config, a.B, a.T, this.Arr, true);
     return this.dacts;
   }
+}
+
+/** Each entry 0 with probability p, else 1/(1−p), so the masked values keep their expected size. */
+export function fillDropoutMask(mask: Tensor, rng: Rng, p: number): void {
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < p ? 0 : keep;
+}
+
+function scaleInPlace(x: Tensor, by: Tensor): void {
+  for (let i = 0; i < x.length; i++) x[i] *= by[i];
 }
 
 function layerViews(a: Activations, l: number, N: number, C: number, B: number, NH: number, T: number) {

@@ -48,7 +48,7 @@ function handle(msg: WorkerRequest): WorkerResult {
       const x = new Int32Array(rows * T);
       const y = new Int32Array(rows * T);
       fillRows(trainTokens, msg.offsets, T, x, y);
-      const r = model.forward(x, rows, T, y);
+      const r = model.forward(x, rows, T, y, undefined, msg.dropout);
       model.backward(msg.count);
       return { lossSum: r.lossSum, count: r.count };
     }

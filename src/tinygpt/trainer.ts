@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { BpeData } from './bpe';
 import { encodeCheckpoint, type Checkpoint } from './checkpoint';
 import { clipScale } from './optimizer';
-import { TrainState, validationOffsets, type TokenData } from './training';
+import { dropoutRowSeeds, TrainState, validationOffsets, type TokenData } from './training';
 import type { WorkerReply, WorkerRequest, WorkerResult } from './workerProtocol';
 
 export interface StepInfo {
@@ -204,11 +204,14 @@ export class Trainer {
     const offsets = s.sampleOffsets(this.options.data.train.length);
     const count = offsets.length * T;
     const W = this.workers.length;
+    const rowSeeds = s.train.dropout > 0 ? dropoutRowSeeds(s.train.seed, s.step, offsets.length) : undefined;
+    const rows = (i: number): [number, number] => [Math.floor((i * offsets.length) / W), Math.floor(((i + 1) * offsets.length) / W)];
     try {
       const parts = await this.cancellable(
         Promise.all(this.workers.map((w, i) => this.call(w, {
           id: 0, type: 'grad', count,
-          offsets: offsets.slice(Math.floor((i * offsets.length) / W), Math.floor(((i + 1) * offsets.length) / W)),
+          offsets: offsets.slice(...rows(i)),
+          dropout: rowSeeds && { p: s.train.dropout, rowSeeds: rowSeeds.slice(...rows(i)) },
         }))),
       );
       const loss = parts.reduce((a, r) => a + ('lossSum' in r ? r.lossSum : 0), 0) / count;

@@ -103,6 +103,15 @@ export class TrainState {
   }
 }
 
+/**
+ * One seed per batch row for that row's dropout masks at this step, from the run's seed: the masks are
+ * the same whichever thread computes the row, so a run stays deterministic however the batch is split.
+ */
+export function dropoutRowSeeds(seed: number, step: number, rows: number): number[] {
+  const rng = new Rng((Math.imul(seed ^ 0x2545f491, 0x9e3779b1) + Math.imul(step + 1, 0x85ebca6b)) >>> 0);
+  return Array.from({ length: rows }, () => Math.floor(rng.next() * 4294967296));
+}
+
 /** Inputs and targets of rows [from, to) of a batch into x, y (rows × T). */
 export function fillRows(tokens: Uint16Array, offsets: number[], T: number, x: Int32Array, y: Int32Array, from = 0, to = offsets.length): void {
   for (let r = from; r < to; r++) {
@@ -145,7 +154,8 @@ export class LocalTrainer {
     fillRows(this.data.train, offsets, T, this.x, this.y);
     const lr = s.learningRate();
     this.model.zeroGrad();
-    const { loss } = this.model.forward(this.x, B, T, this.y);
+    const dropout = s.train.dropout > 0 ? { p: s.train.dropout, rowSeeds: dropoutRowSeeds(s.train.seed, s.step, B) } : undefined;
+    const { loss } = this.model.forward(this.x, B, T, this.y, undefined, dropout);
     this.model.backward();
     const g = this.model.grads;
     const scale = clipScale(Math.sqrt(sumOfSquares(g)), s.train.gradClip);

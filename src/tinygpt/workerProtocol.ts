@@ -1,5 +1,6 @@
 /** Messages between the trainer (host) and its worker threads; see trainWorker.ts. */
 import type { GptConfig, TrainConfig } from './config';
+import type { Dropout } from './model';
 
 export interface WorkerInit {
   id: number;
@@ -16,7 +17,7 @@ export interface WorkerInit {
 
 export type WorkerRequest =
   | WorkerInit
-  | { id: number; type: 'grad'; offsets: number[]; count: number }
+  | { id: number; type: 'grad'; offsets: number[]; count: number; dropout?: Dropout }
   | { id: number; type: 'reduce'; shard: [number, number] }
   | { id: number; type: 'update'; shard: [number, number]; t: number; lr: number; scale: number; train: TrainConfig }
   | { id: number; type: 'eval'; offsets: number[] };

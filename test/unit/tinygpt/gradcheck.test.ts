@@ -160,7 +160,8 @@ describe('tiny GPT ops: backward matches finite differences', () => {
 });
 
 describe('tiny GPT model: whole-model gradient check', () => {
-  it('every parameter tensor of a 2-layer model matches finite differences (float64)', () => {
+  for (const dropout of [undefined, { p: 0.3, rowSeeds: [17, 91] }]) {
+  it(`every parameter tensor of a 2-layer model matches finite differences (float64${dropout ? ', dropout 0.3 with fixed masks' : ''})`, () => {
     const config = { vocabSize: 7, context: 5, layers: 2, heads: 2, dim: 4 };
     const model = new Gpt(config, { float64: true });
     initParams(config, model.params, new Rng(3));
@@ -170,7 +171,7 @@ describe('tiny GPT model: whole-model gradient check', () => {
     const tokens = [1, 2, 3, 4, 6, 5, 0, 1];
     const targets = [2, 3, 4, 0, 5, 0, 1, 2];
     const mask = [1, 1, 0, 1, 1, 0, 1, 1];
-    const loss = () => model.forward(tokens, B, T, targets, mask).loss;
+    const loss = () => model.forward(tokens, B, T, targets, mask, dropout).loss;
     loss();
     model.zeroGrad();
     model.backward();
@@ -190,4 +191,5 @@ describe('tiny GPT model: whole-model gradient check', () => {
     assert.equal(checked, model.numParams);
     assert.ok(analytic.some((g) => Math.abs(g) > 1e-3), 'gradients are not all zero');
   });
+  }
 });

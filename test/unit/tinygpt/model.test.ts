@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { decodeCheckpoint, encodeCheckpoint, fromHalf, roundToHalf, toHalf } from '../../../src/tinygpt/checkpoint';
 import { validateGptConfig, validateTrainConfig, DEFAULT_TRAIN } from '../../../src/tinygpt/config';
-import { Gpt, paramCount } from '../../../src/tinygpt/model';
+import { fillDropoutMask, Gpt, initParams, paramCount } from '../../../src/tinygpt/model';
 import { geluForward, geluForwardGgml } from '../../../src/tinygpt/ops';
 import { learningRate } from '../../../src/tinygpt/optimizer';
 import { Rng } from '../../../src/tinygpt/rng';
@@ -47,6 +47,48 @@ describe('tiny GPT model and training', () => {
     assert.deepEqual(run(11), a);
     assert.notDeepEqual(run(12), a);
     assert.ok(a[5] < a[0], 'loss falls');
+  });
+
+  it('dropout: absent or 0 changes nothing; on, it zeroes about p of the branch values, is seeded per row, and is off at inference', () => {
+    const model = new Gpt(SMALL);
+    initParams(SMALL, model.params, new Rng(4));
+    const B = 2, T = 16;
+    const rng = new Rng(8);
+    const tokens = Array.from({ length: B * T }, () => rng.int(SMALL.vocabSize));
+    const targets = Array.from({ length: B * T }, () => rng.int(SMALL.vocabSize));
+    const plain = model.forward(tokens, B, T, targets).loss;
+    const logitsPlain = Float32Array.from(model.logits);
+    assert.equal(model.forward(tokens, B, T, targets, undefined, { p: 0, rowSeeds: [1, 2] }).loss, plain);
+    const a = model.forward(tokens, B, T, targets, undefined, { p: 0.5, rowSeeds: [1, 2] }).loss;
+    assert.notEqual(a, plain);
+    assert.equal(model.forward(tokens, B, T, targets, undefined, { p: 0.5, rowSeeds: [1, 2] }).loss, a, 'same seeds, same masks');
+    assert.notEqual(model.forward(tokens, B, T, targets, undefined, { p: 0.5, rowSeeds: [1, 3] }).loss, a);
+    // Row 0's masks depend on its own seed only: row 0 alone gives row 0's logits of the batch of two.
+    model.forward(tokens, B, T, targets, undefined, { p: 0.5, rowSeeds: [1, 2] });
+    const row0 = Float32Array.from(model.logits.subarray(0, T * SMALL.vocabSize));
+    model.forward(tokens.slice(0, T), 1, T, targets.slice(0, T), undefined, { p: 0.5, rowSeeds: [1] });
+    assert.deepEqual(Float32Array.from(model.logits), row0);
+    const mask = new Float32Array(100_000);
+    fillDropoutMask(mask, new Rng(5), 0.25);
+    const zeros = mask.filter((m) => m === 0).length / mask.length;
+    assert.ok(Math.abs(zeros - 0.25) < 0.01, `zeroed ${zeros}`);
+    assert.ok(mask.every((m) => m === 0 || Math.abs(m - 1 / 0.75) < 1e-6));
+    model.forward(tokens, B, T);
+    assert.deepEqual(Float32Array.from(model.logits), logitsPlain, 'without dropout the forward pass is the inference one');
+    assert.throws(() => model.forward(tokens, B, T, targets, undefined, { p: 1, rowSeeds: [1, 2] }), /dropout must be in \[0, 1\)/);
+    assert.throws(() => model.forward(tokens, B, T, targets, undefined, { p: 0.1, rowSeeds: [1] }), /a seed per row \(2\)/);
+    assert.throws(() => validateTrainConfig({ ...DEFAULT_TRAIN, dropout: NaN }), /dropout must be in \[0, 1\) \(got NaN\)/);
+  });
+
+  it('a run with dropout is deterministic and differs from one without', () => {
+    const data = randomData(3000, SMALL.vocabSize, 5);
+    const run = (dropout: number): number[] => {
+      const t = new LocalTrainer(TrainState.create(SMALL, { seed: 11, batch: 3, dropout }), data);
+      return Array.from({ length: 6 }, () => t.step());
+    };
+    const on = run(0.2);
+    assert.deepEqual(run(0.2), on);
+    assert.notDeepEqual(run(0), on);
   });
 
   it('refuses bad configurations with a message that says what is wrong', () => {

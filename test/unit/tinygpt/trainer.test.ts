@@ -44,6 +44,18 @@ describe('tiny GPT trainer on worker threads', function () {
     assert.ok(result.tokensPerSecond > 0);
   });
 
+  it('with dropout, two workers still follow the single-thread run (masks are seeded per row)', async () => {
+    const train = { ...TRAIN, steps: 4, dropout: 0.2 };
+    const local = new LocalTrainer(TrainState.create(CONFIG, train), d);
+    const expected = Array.from({ length: train.steps }, () => local.step());
+    const trainer = await Trainer.start(TrainState.create(CONFIG, train, sharedAllocate), { data: d, tokenizer, workers: 2 });
+    const result = await trainer.run();
+    await trainer.dispose();
+    assert.equal(result.steps, train.steps);
+    for (const [i, loss] of result.losses.entries()) assert.ok(Math.abs(loss - expected[i]) < 1e-4, `step ${i}: ${loss} vs ${expected[i]}`);
+    assert.ok(expected.some((loss, i) => Math.abs(loss - reference[i]) > 1e-3), 'dropout changed the losses');
+  });
+
   it('pause holds between steps and resume continues to the same losses', async () => {
     const trainer = await Trainer.start(TrainState.create(CONFIG, TRAIN, sharedAllocate), {
       data: d, tokenizer, onStep: (info) => info.step === 4 && trainer.pause(),
