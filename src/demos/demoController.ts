@@ -10,7 +10,8 @@ import type { ConnectionView, DemoListEntry, DemoView, SessionSnapshot } from '.
 import { createCodeExecutor, type ProgramSandbox } from './codeSandbox';
 import { runDemo, type DemoRunnerDeps, type DemoUpdate, type RunDemoOptions } from './demoRunner';
 import type { CodeLanguage, DemoCatalog, DemoDefinition, DemoResult } from './demoTypes';
-import { addToHistory, applyUpdate, finishSession, isHistoryEntry, newSession, type HistoryEntry } from './playgroundSession';
+import { HistoryStore, type HistoryChange } from './historyStore';
+import { applyUpdate, finishSession, newSession, type HistoryEntry } from './playgroundSession';
 import { historyMarkdown } from './resultMarkdown';
 
 /** What demos need from the model layer (LlmService satisfies it). */
@@ -38,7 +39,8 @@ export interface StartOptions {
   notify?: boolean;
 }
 
-const HISTORY_KEY = 'llmLab.playground.history';
+/** Where history was kept before it moved to files (HistoryStore); read once to move it. */
+const LEGACY_HISTORY_KEY = 'llmLab.playground.history';
 const NOTIFY_AFTER_MS = 800;
 
 function isCancelled(error: unknown): boolean {
@@ -48,10 +50,10 @@ function isCancelled(error: unknown): boolean {
 /** Runs demos for every entry point (palette, tree, playground, selection commands, prompt files, scripts). */
 export class DemoController extends Disposable {
   private catalogCache: DemoCatalog | undefined;
-  private historyCache: HistoryEntry[] | undefined;
+  private readonly historyStore: HistoryStore;
   private readonly live = new Map<string, LiveSession>();
   private counter = 0;
-  private readonly historyEmitter = this.register(new vscode.EventEmitter<void>());
+  private readonly historyEmitter = this.register(new vscode.EventEmitter<HistoryChange>());
   readonly onDidChangeHistory = this.historyEmitter.event;
 
   constructor(
@@ -63,6 +65,13 @@ export class DemoController extends Disposable {
     private readonly sandbox: () => ProgramSandbox & { warm(language: CodeLanguage): Promise<void> },
   ) {
     super();
+    // Per workspace (a window without a folder keeps its runs with the extension's global storage).
+    const storage = services.context.storageUri ?? services.context.globalStorageUri;
+    const state = services.context.workspaceState;
+    this.historyStore = new HistoryStore(join(storage.fsPath, 'playground-history'), {
+      warn: (message) => services.log.warn(message),
+      legacy: { get: () => state.get<unknown>(LEGACY_HISTORY_KEY), forget: () => void state.update(LEGACY_HISTORY_KEY, undefined) },
+    });
     this.register({ dispose: () => this.cancelAll() });
     // `llmLab.cancel` also stops runs on the built-in model and demos between requests (e.g. waiting to run code).
     if (llm.onCancelAll) this.register(llm.onCancelAll(() => this.cancelAll()));
@@ -283,29 +292,26 @@ export class DemoController extends Disposable {
 
   // ---- history ----
 
-  get history(): HistoryEntry[] {
-    if (!this.historyCache) {
-      const raw = this.services.context.workspaceState.get<unknown>(HISTORY_KEY);
-      this.historyCache = Array.isArray(raw) ? raw.filter(isHistoryEntry) : [];
-    }
-    return this.historyCache;
+  /** The runs kept, newest first (read from disk the first time). */
+  history(): Promise<HistoryEntry[]> {
+    return this.historyStore.load();
   }
 
   private remember(entry: HistoryEntry): void {
-    this.historyCache = addToHistory(this.history, entry);
-    void this.services.context.workspaceState.update(HISTORY_KEY, this.historyCache).then(undefined, (error: unknown) => this.services.log.warn(`demos: history not saved: ${String(error)}`));
-    this.historyEmitter.fire();
+    void this.historyStore.add(entry).then(
+      (change) => this.historyEmitter.fire(change),
+      (error: unknown) => this.services.log.warn(`demos: history not saved: ${String(error)}`),
+    );
   }
 
   async clearHistory(): Promise<void> {
-    this.historyCache = [];
-    await this.services.context.workspaceState.update(HISTORY_KEY, []);
-    this.historyEmitter.fire();
+    this.historyEmitter.fire({ removed: await this.historyStore.clear() });
   }
 
   /** Writes one entry or all of them as markdown through a save dialog; returns the path written. */
   async exportHistory(historyId?: string): Promise<string | undefined> {
-    const entries = historyId ? this.history.filter((h) => h.id === historyId) : this.history;
+    const history = await this.history();
+    const entries = historyId ? history.filter((h) => h.id === historyId) : history;
     if (!entries.length) {
       void vscode.window.showInformationMessage(t('There are no runs to export yet.'));
       return undefined;

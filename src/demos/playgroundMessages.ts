@@ -98,7 +98,8 @@ export type ToPlaygroundWebview =
   /** Batched runner updates of the live session; text deltas of one run are already joined. */
   | { type: 'updates'; sessionId: string; updates: [number, DemoUpdate][] }
   | { type: 'finished'; sessionId: string; result: DemoResult }
-  | { type: 'history'; history: HistoryEntryView[] }
+  /** Only what changed (the whole list comes with init). */
+  | { type: 'historyChanged'; added?: HistoryEntryView; removed: string[] }
   | { type: 'connection'; connection: ConnectionView };
 
 export type PlaygroundCommand = 'llmLab.selectModel' | 'llmLab.testConnection' | 'llmLab.openLecture' | 'llmLab.openDemoAsPromptFile' | 'llmLab.downloadLocalModel';

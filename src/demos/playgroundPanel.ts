@@ -51,7 +51,13 @@ export class PlaygroundPanel implements PanelProvider<ToPlaygroundWebview, FromP
       if (this.session) page.postState({ type: 'updates', sessionId: this.session.id, updates });
     });
     this.owned.push({ dispose: () => this.batcher.dispose() });
-    this.owned.push(controller.onDidChangeHistory(() => page.postState({ type: 'history', history: historyView(controller.history) })));
+    this.owned.push(
+      controller.onDidChangeHistory(({ added, removed }) => {
+        const message: ToPlaygroundWebview = { type: 'historyChanged', removed };
+        if (added) message.added = historyView([added])[0];
+        page.postState(message);
+      }),
+    );
     // A model chosen from the page's buttons (or anywhere else) updates its connection badge.
     let recheck: ReturnType<typeof setTimeout> | undefined;
     this.owned.push({ dispose: () => clearTimeout(recheck) });
@@ -95,7 +101,7 @@ export class PlaygroundPanel implements PanelProvider<ToPlaygroundWebview, FromP
         demos: this.controller.demoList(lang),
         demo: this.demo,
         session: this.session,
-        history: historyView(this.controller.history),
+        history: historyView(await this.controller.history()),
         connection: this.connection,
         codeLanguage,
       },
@@ -181,7 +187,7 @@ export class PlaygroundPanel implements PanelProvider<ToPlaygroundWebview, FromP
         this.controller.cancel(message.sessionId, message.runIndex);
         break;
       case 'reopen': {
-        const entry = this.controller.history.find((h) => h.id === message.historyId);
+        const entry = (await this.controller.history()).find((h) => h.id === message.historyId);
         if (!entry) return;
         const def = this.controller.definition(entry.result.demoId);
         if (def) this.showDemo(this.controller.demoView(def));

@@ -204,6 +204,14 @@ export function historyView(history: readonly HistoryEntry[]): HistoryEntryView[
   });
 }
 
+/** The page's list after a change: the added entry first, removed ones gone. */
+export function applyHistoryChange(history: readonly HistoryEntryView[], change: { added?: HistoryEntryView; removed: readonly string[] }): HistoryEntryView[] {
+  const gone = new Set(change.removed);
+  if (change.added) gone.add(change.added.id);
+  const kept = history.filter((h) => !gone.has(h.id));
+  return change.added ? [change.added, ...kept] : kept;
+}
+
 // ---- batching ----
 
 export interface BatcherTimers {

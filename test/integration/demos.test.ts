@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Frame } from 'playwright-core';
@@ -314,9 +314,44 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
     } catch {
       // not there yet
     }
+    // What the page is sent and what is stored per run: only the run's own entry, however long the history.
+    const extension = await activateExtension();
+    const context = (extension.exports as { services: { context: vscode.ExtensionContext } }).services.context;
+    const store = join(context.storageUri!.fsPath, 'playground-history');
+    const stored = (): Map<string, { size: number; mtimeMs: number }> => {
+      try {
+        return new Map(readdirSync(store).map((f) => [f, statSync(join(store, f))]));
+      } catch {
+        return new Map();
+      }
+    };
     await runDemo({ id: 'zero-shot' });
+    const open = await webviewFrame('[data-testid="history"] .history-item');
+    await open.evaluate(() => {
+      const w = window as unknown as { __historyMessages: { bytes: number; added: number; removed: number }[] };
+      w.__historyMessages = [];
+      window.addEventListener('message', (event: MessageEvent<{ type?: string; added?: unknown; removed?: unknown[] }>) => {
+        if (event.data?.type?.startsWith('history')) w.__historyMessages.push({ bytes: JSON.stringify(event.data).length, added: event.data.added ? 1 : 0, removed: event.data.removed?.length ?? -1 });
+      });
+    });
+    const storedBefore = stored();
+    assert.ok(storedBefore.size >= 1, `no history files in ${store}`);
     await runDemo({ id: 'cot-vs-standard' });
     const frame = await webviewFrame('[data-testid="history"] .history-item');
+    const messages = await waitFor(
+      () => frame.evaluate(() => (window as unknown as { __historyMessages: { bytes: number; added: number; removed: number }[] }).__historyMessages).then((m) => (m.length ? m : undefined)),
+      'the history change posted to the page',
+    );
+    assert.deepEqual(messages.map((m) => [m.added, m.removed]), [[1, 0]], JSON.stringify(messages));
+    assert.ok(messages[0].bytes < 1000, `${messages[0].bytes} bytes posted for one new history entry`);
+    const storedAfter = stored();
+    const written = [...storedAfter].filter(([f, { size, mtimeMs }]) => storedBefore.get(f)?.size !== size || storedBefore.get(f)?.mtimeMs !== mtimeMs);
+    assert.equal(written.length, 1, `files written by one run: ${written.map(([f]) => f).join(', ')}`);
+    assert.equal(storedAfter.size, storedBefore.size + 1);
+    assert.equal(context.workspaceState.get('llmLab.playground.history'), undefined, 'history is not kept in workspaceState');
+    recordFigure('playground history bytes stored per run (cot-vs-standard)', written[0][1].size, 'B');
+    recordFigure('playground history bytes stored in all', [...storedAfter.values()].reduce((sum, f) => sum + f.size, 0), 'B');
+    recordFigure('playground history message bytes per run', messages[0].bytes, 'B');
     await frame.click('[data-testid="history"] > summary');
     const titles = await frame.locator('[data-testid="history"] .history-title').allTextContents();
     assert.ok(titles.length >= 2, titles.join(' | '));

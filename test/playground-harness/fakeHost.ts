@@ -111,8 +111,10 @@ async function start(id: string, message: Extract<FromPlaygroundWebview, { type:
   finishSession(session, result);
   if (!announced) send({ type: 'session', session });
   send({ type: 'finished', sessionId: session.id, result });
+  const ids = new Set(history.map((h) => h.id));
   history = addToHistory(history, { id: session.id, title: session.title, at: session.startedAt, result });
-  send({ type: 'history', history: historyView(history) });
+  for (const h of history) ids.delete(h.id);
+  send({ type: 'historyChanged', added: historyView(history.slice(0, 1))[0], removed: [...ids] });
 }
 
 function receive(message: FromPlaygroundWebview): void {

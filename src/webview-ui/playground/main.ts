@@ -4,6 +4,7 @@ import type { PromptParts } from '../../demos/promptTemplate';
 import type {
   ConnectionView, DemoView, FromPlaygroundWebview, HistoryEntryView, PlaygroundInit, SessionSnapshot, ToPlaygroundWebview,
 } from '../../demos/playgroundMessages';
+import { applyHistoryChange } from '../../demos/playgroundSession';
 import { el, vscodeApi } from '../shared/vscodeApi';
 import { editedMessages, partKinds, renderAnatomy, renderLegend, renderMessages } from './anatomy';
 import { parseInline } from './incrementalMarkdown';
@@ -489,8 +490,8 @@ window.addEventListener('message', (event: MessageEvent<ToPlaygroundWebview>) =>
       renderNoModel();
       announce(sessionView.root.querySelector('.session-status')?.textContent ?? t('Done.'));
       break;
-    case 'history':
-      history = message.history;
+    case 'historyChanged':
+      history = applyHistoryChange(history, message);
       renderHistory();
       break;
     case 'connection':

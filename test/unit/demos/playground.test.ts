@@ -4,7 +4,7 @@ import { getDemo, loadDemos } from '../../../src/demos/demoLoader';
 import { runDemo, type DemoUpdate } from '../../../src/demos/demoRunner';
 import type { DemoResult } from '../../../src/demos/demoTypes';
 import {
-  addToHistory, applyUpdate, finishSession, HISTORY_LIMIT, HISTORY_OUTPUT_LIMIT, historyView, isHistoryEntry, newSession, sessionFromResult, UpdateBatcher, withEdits,
+  addToHistory, applyHistoryChange, applyUpdate, finishSession, HISTORY_LIMIT, HISTORY_OUTPUT_LIMIT, historyView, isHistoryEntry, newSession, sessionFromResult, UpdateBatcher, withEdits,
   type BatcherTimers, type HistoryEntry,
 } from '../../../src/demos/playgroundSession';
 import { entryMarkdown, fenced, historyMarkdown } from '../../../src/demos/resultMarkdown';
@@ -188,6 +188,14 @@ describe('playground session', () => {
     assert.equal(isHistoryEntry({ id: 1 }), false);
     const [view] = historyView(history.slice(1, 2));
     assert.deepEqual([view.correct, view.graded, view.runs, view.ok], [1, 2, 2, true]);
+  });
+
+  it('history on the page: a change adds its entry first and drops the removed ones, the rest kept in order', () => {
+    const views = historyView(['c', 'b', 'a'].map((id, i) => ({ id, title: id, at: 3 - i, result: result() })));
+    const [added] = historyView([{ id: 'd', title: 'd', at: 4, result: result({ ok: false }) }]);
+    assert.deepEqual(applyHistoryChange(views, { added, removed: ['a'] }).map((h) => h.id), ['d', 'c', 'b']);
+    assert.deepEqual(applyHistoryChange(views, { added: { ...views[1], title: 'again' }, removed: [] }).map((h) => `${h.id}:${h.title}`), ['b:again', 'c:c', 'a:a']);
+    assert.deepEqual(applyHistoryChange(views, { removed: ['a', 'b', 'c'] }), []);
   });
 });
 
