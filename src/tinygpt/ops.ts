@@ -6,8 +6,11 @@
  *
  * Shapes: N = B·T rows; C channels; OC output channels; V vocabulary; NH heads of hs = C / NH.
  * Linear weights are stored (OC, C), one row per output feature — the layout of GPT-2 checkpoints and GGUF.
- * Sums run in JS doubles and are stored as float32 (Float64Array works too: the gradient checks use it).
+ * Sums run in JS doubles and are stored as float32 (Float64Array works too: the gradient checks use it),
+ * except float32 matmuls, which run on a WebAssembly SIMD kernel with float32 sums (gemm.wat, gemmWasm.ts).
  */
+
+import { WasmGemm } from './gemmWasm';
 
 /** A flat tensor: float32 for training, float64 for finite-difference checks. */
 export type Tensor = Float32Array | Float64Array;
@@ -91,10 +94,36 @@ export function layernormBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor, 
 }
 
 /**
- * out (N, OC) = inp (N, C) · weightᵀ + bias. Both operands are read along contiguous rows; each pass
- * computes a 2 × 4 block of outputs so every loaded value is used several times (register blocking).
+ * The WebAssembly SIMD matrix product (gemm.wat) that float32 matmuls and attention run on, several times
+ * the JavaScript loops below; null where WebAssembly SIMD is unavailable. Float64 tensors (gradient checks)
+ * always take the loops.
  */
+const wasmGemm = WasmGemm.create();
+
+/** Whether float32 matmuls and attention run on the WebAssembly SIMD kernel here. */
+export const opsUseWasm = wasmGemm !== null;
+
+/** True when every tensor given is float32 (a null bias counts as float32). */
+function float32(...tensors: Array<Tensor | null>): boolean {
+  for (const t of tensors) if (t && !(t instanceof Float32Array)) return false;
+  return true;
+}
+
+/** out (N, OC) = inp (N, C) · weightᵀ + bias. */
 export function matmulForward(out: Tensor, inp: Tensor, weight: Tensor, bias: Tensor | null, N: number, C: number, OC: number): void {
+  if (wasmGemm && float32(out, inp, weight, bias)) {
+    wasmGemm.matmulForward(out as Float32Array, inp as Float32Array, weight as Float32Array, bias as Float32Array | null, N, C, OC);
+  } else {
+    matmulForwardJs(out, inp, weight, bias, N, C, OC);
+  }
+}
+
+/**
+ * matmulForward in JavaScript (the fallback, and the reference the kernel is tested against). Both operands
+ * are read along contiguous rows; each pass computes a 2 × 4 block of outputs so every loaded value is used
+ * several times (register blocking).
+ */
+export function matmulForwardJs(out: Tensor, inp: Tensor, weight: Tensor, bias: Tensor | null, N: number, C: number, OC: number): void {
   let n = 0;
   for (; n + 1 < N; n += 2) {
     const x0 = n * C;
@@ -210,12 +239,21 @@ function scratch(which: 'a' | 'b', like: Tensor, n: number): Tensor {
   return fresh;
 }
 
-/**
- * dinp (N, C) += dout · weight;  dweight (OC, C) += doutᵀ · inp;  dbias += Σₙ dout.
- * Transposing weight, dout and inp first (O(N·C) work) turns both products into the forward pass's
- * row-by-row dot products, so the O(N·C·OC) inner loops keep their sums in registers.
- */
+/** dinp (N, C) += dout · weight;  dweight (OC, C) += doutᵀ · inp;  dbias += Σₙ dout. */
 export function matmulBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor | null, dout: Tensor, inp: Tensor, weight: Tensor, N: number, C: number, OC: number): void {
+  if (wasmGemm && float32(dinp, dweight, dbias, dout, inp, weight)) {
+    wasmGemm.matmulBackward(dinp as Float32Array, dweight as Float32Array, dbias as Float32Array | null, dout as Float32Array, inp as Float32Array, weight as Float32Array, N, C, OC);
+  } else {
+    matmulBackwardJs(dinp, dweight, dbias, dout, inp, weight, N, C, OC);
+  }
+}
+
+/**
+ * matmulBackward in JavaScript (the fallback and the reference). Transposing weight, dout and inp first
+ * (O(N·C) work) turns both products into the forward pass's row-by-row dot products, so the O(N·C·OC)
+ * inner loops keep their sums in registers.
+ */
+export function matmulBackwardJs(dinp: Tensor, dweight: Tensor, dbias: Tensor | null, dout: Tensor, inp: Tensor, weight: Tensor, N: number, C: number, OC: number): void {
   const wT = scratch('a', weight, OC * C);
   transpose(wT, weight, OC, C);
   gemmNTAccumulate(dinp, dout, wT, N, OC, C);
@@ -241,6 +279,12 @@ export function matmulBackward(dinp: Tensor, dweight: Tensor, dbias: Tensor | nu
  *   att[t, t2] = softmax_t2≤t (q_t · k_t2 / √hs),  out_t = Σ_t2 att[t, t2] · v_t2
  */
 export function attentionForward(out: Tensor, att: Tensor, inp: Tensor, B: number, T: number, C: number, NH: number): void {
+  if (wasmGemm && float32(out, att, inp)) wasmGemm.attentionForward(out as Float32Array, att as Float32Array, inp as Float32Array, B, T, C, NH);
+  else attentionForwardJs(out, att, inp, B, T, C, NH);
+}
+
+/** attentionForward in JavaScript (the fallback and the reference). */
+export function attentionForwardJs(out: Tensor, att: Tensor, inp: Tensor, B: number, T: number, C: number, NH: number): void {
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
@@ -284,6 +328,15 @@ export function attentionForward(out: Tensor, att: Tensor, inp: Tensor, B: numbe
  * llm.c's Jacobian loop) and preatt = q·k/√hs. scratch holds one row of T.
  */
 export function attentionBackward(dinp: Tensor, dout: Tensor, inp: Tensor, att: Tensor, B: number, T: number, C: number, NH: number, scratch: Tensor): void {
+  if (wasmGemm && float32(dinp, dout, inp, att)) {
+    wasmGemm.attentionBackward(dinp as Float32Array, dout as Float32Array, inp as Float32Array, att as Float32Array, B, T, C, NH);
+  } else {
+    attentionBackwardJs(dinp, dout, inp, att, B, T, C, NH, scratch);
+  }
+}
+
+/** attentionBackward in JavaScript (the fallback and the reference). */
+export function attentionBackwardJs(dinp: Tensor, dout: Tensor, inp: Tensor, att: Tensor, B: number, T: number, C: number, NH: number, scratch: Tensor): void {
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
@@ -324,11 +377,15 @@ export function attentionBackward(dinp: Tensor, dout: Tensor, inp: Tensor, att: 
 
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
 
-/** GELU, tanh approximation as in GPT-2: 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))). */
+/**
+ * GELU, tanh approximation as in GPT-2: 0.5·x·(1 + tanh(u)) with u = √(2/π)(x + 0.044715x³). Computed as
+ * x·σ(2u) = x / (1 + e^(−2u)), the same function (0.5·(1 + tanh u) = σ(2u)) with one Math.exp, about twice
+ * as fast as Math.tanh; e^(−2u) overflowing to ∞ gives 0, as tanh → −1 does.
+ */
 export function geluForward(out: Tensor, inp: Tensor, N: number): void {
   for (let i = 0; i < N; i++) {
     const x = inp[i];
-    out[i] = 0.5 * x * (1 + Math.tanh(GELU_SCALE * (x + 0.044715 * x * x * x)));
+    out[i] = x / (1 + Math.exp(-2 * GELU_SCALE * (x + 0.044715 * x * x * x)));
   }
 }
 
@@ -352,13 +409,15 @@ export function geluForwardGgml(out: Tensor, inp: Tensor, N: number): void {
   }
 }
 
+/**
+ * d GELU / dx = 0.5·(1 + tanh u) + 0.5·x·sech²u · u′ with u′ = √(2/π)(1 + 3·0.044715x²); with s = σ(2u):
+ * 0.5·(1 + tanh u) = s and 0.5·sech²u = 2·s·(1 − s), so = s + 2·x·s·(1 − s)·u′ (one Math.exp).
+ */
 export function geluBackward(dinp: Tensor, inp: Tensor, dout: Tensor, N: number): void {
   for (let i = 0; i < N; i++) {
     const x = inp[i];
-    const u = GELU_SCALE * (x + 0.044715 * x * x * x);
-    const th = Math.tanh(u);
-    const sech2 = 1 - th * th;
-    const local = 0.5 * (1 + th) + 0.5 * x * sech2 * GELU_SCALE * (1 + 3 * 0.044715 * x * x);
+    const s = 1 / (1 + Math.exp(-2 * GELU_SCALE * (x + 0.044715 * x * x * x)));
+    const local = s + 2 * x * s * (1 - s) * GELU_SCALE * (1 + 3 * 0.044715 * x * x);
     dinp[i] += local * dout[i];
   }
 }
