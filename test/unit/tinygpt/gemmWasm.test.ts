@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { GEMM_WASM_BASE64 } from '../../../src/tinygpt/gemmWasmBytes';
 import {
   attentionBackward, attentionBackwardJs, attentionForward, attentionForwardJs, matmulBackward, matmulBackwardJs,
@@ -39,6 +41,15 @@ describe('tinygpt WebAssembly SIMD kernel', () => {
 
   it('is used on this Node (WebAssembly SIMD available)', () => {
     assert.equal(opsUseWasm, true);
+  });
+
+  it('falls back to the JavaScript loops where WebAssembly is missing (node --jitless)', () => {
+    const ops = JSON.stringify(join(__dirname, '..', '..', '..', 'src', 'tinygpt', 'ops.ts'));
+    const script = `const o = require(${ops}); const out = new Float32Array(2);
+      o.matmulForward(out, Float32Array.of(1, 2, 3), Float32Array.of(1, 1, 1, 0, 1, 0), Float32Array.of(0.5, 0), 1, 3, 2);
+      console.log(JSON.stringify({ wasm: o.opsUseWasm, out: Array.from(out) }));`;
+    const reply = execFileSync(process.execPath, ['--jitless', '--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.deepEqual(JSON.parse(reply), { wasm: false, out: [6.5, 2] });
   });
 
   it('matmulForward agrees with the JavaScript loops (with and without bias, shared memory)', () => {
