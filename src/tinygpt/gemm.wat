@@ -1,4 +1,4 @@
-;; The tiny GPT's matrix product in WebAssembly SIMD (f32x4), used by matmulForward / matmulBackward in
+;; The tiny GPT's matrix product in WebAssembly SIMD (f32x4), used by the matmuls and attention in
 ;; ops.ts for float32 tensors. Compiled by scripts/gemmWasm.mjs into gemmWasmBytes.ts (a test checks that
 ;; the embedded bytes are this file's).
 ;;

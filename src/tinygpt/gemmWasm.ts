@@ -1,6 +1,7 @@
 /**
- * matmulForward / matmulBackward for float32 tensors on the WebAssembly SIMD kernel of gemm.wat
- * (out += A · B, 4 × 8 outputs per block in f32x4 registers). The operands are copied into the module's
+ * matmulForward / matmulBackward and attentionForward / attentionBackward for float32 tensors on the
+ * WebAssembly SIMD kernel of gemm.wat (out += A · B, 4 × 8 outputs per block in f32x4 registers; the
+ * softmax between the attention's products stays in JavaScript). The operands are copied into the module's
  * memory and the results copied back (typed-array copies: a few per cent of the product's time at the tiny
  * GPT's sizes); every thread that imports ops.ts instantiates its own module. Where WebAssembly SIMD is
  * missing, createWasmGemm() returns null and ops.ts keeps its JavaScript loops.
