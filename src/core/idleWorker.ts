@@ -4,7 +4,8 @@
  * `idleMs` without work (which frees what it holds), and a job over `timeoutMs` ends it (terminate() is
  * immediate) and fails every job waiting for it; the next job starts another. No vscode here.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from './spawnWorker';
 
 export interface IdleWorkerLimits {
   /** End the worker after this long without a job (ms; default a minute). */
@@ -74,9 +75,7 @@ export class IdleWorker<Reply extends { id: number }> {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = this.file.endsWith('.ts')
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(this.file)});`, { eval: true })
-      : new Worker(this.file);
+    const worker = spawnWorker(this.file);
     this.starts++;
     worker.unref();
     worker.on('message', (reply: Reply) => this.settle(reply.id, this.options.outcome(reply)));

@@ -5,13 +5,12 @@
  * long ends it. An AbortSignal stops a job through a flag in shared memory, read before each token.
  * No vscode here (tests drive it in Node).
  */
-import { dirname, join } from 'node:path';
 import { IdleWorker, type IdleWorkerLimits } from '../core/idleWorker';
+import { workerPath } from '../core/spawnWorker';
 import type { SamplerFailure, SamplerJob, SamplerJobs, SamplerJobType, SamplerReply, SamplerRequest } from './samplerProtocol';
 
 export function defaultSamplerWorkerPath(): string {
-  const here = dirname(__filename);
-  return __filename.endsWith('.ts') ? join(here, 'samplerWorker.ts') : join(here, 'tinygptSamplerWorker.js');
+  return workerPath(__filename, 'samplerWorker.ts', 'tinygptSamplerWorker.js');
 }
 
 export class SamplerError extends Error {

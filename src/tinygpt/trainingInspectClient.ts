@@ -2,8 +2,8 @@
  * The extension host's side of the inspection thread (trainingInspectWorker.ts): one worker per open
  * Training panel, started on first use, requests answered in order. No vscode here (tests drive it in Node).
  */
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker, workerPath } from '../core/spawnWorker';
 import type { TokenData } from './training';
 import type { InspectModel } from './trainingInspect';
 import type { TrainingRequests, TrainingRequestType } from './trainingMessages';
@@ -18,8 +18,7 @@ export type InspectRequest = { id: number } & InspectMessage;
 export type InspectReply = { id: number; result: unknown; error?: undefined } | { id: number; error: string; result?: undefined };
 
 export function defaultInspectWorkerPath(): string {
-  const here = dirname(__filename);
-  return __filename.endsWith('.ts') ? join(here, 'trainingInspectWorker.ts') : join(here, 'tinygptInspectWorker.js');
+  return workerPath(__filename, 'trainingInspectWorker.ts', 'tinygptInspectWorker.js');
 }
 
 export class InspectClient {
@@ -57,10 +56,7 @@ export class InspectClient {
   }
 
   private start(): Worker {
-    const path = this.workerPath;
-    const worker = path.endsWith('.ts')
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(path)});`, { eval: true })
-      : new Worker(path);
+    const worker = spawnWorker(this.workerPath);
     worker.on('message', (reply: InspectReply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;

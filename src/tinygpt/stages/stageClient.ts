@@ -3,20 +3,12 @@
  * One stage at a time per client; cancel asks the stage to stop after its current step, and it still
  * writes the checkpoint of what it did.
  */
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { spawnWorker, workerPath } from '../../core/spawnWorker';
 import type { StageProgress, StageRequest, StageResult } from './stageRunner';
 import type { StageWorkerReply, StageWorkerRequest } from './stageProtocol';
 
 export function defaultStageWorkerPath(): string {
-  const here = dirname(__filename);
-  return __filename.endsWith('.ts') ? join(here, 'stageWorker.ts') : join(here, 'tinygptStageWorker.js');
-}
-
-/** A .ts worker (tests under tsx) loads through tsx's require hook; the bundle is plain JS. */
-function spawn(path: string): Worker {
-  if (!path.endsWith('.ts')) return new Worker(path);
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(path)});`, { eval: true });
+  return workerPath(__filename, 'stageWorker.ts', 'tinygptStageWorker.js');
 }
 
 export interface StageRun {
@@ -26,7 +18,7 @@ export interface StageRun {
 
 export function startStage(request: StageRequest, options: { onProgress?: (p: StageProgress) => void; workerPath?: string } = {}): StageRun {
   const cancel = new SharedArrayBuffer(4);
-  const worker = spawn(options.workerPath ?? defaultStageWorkerPath());
+  const worker = spawnWorker(options.workerPath ?? defaultStageWorkerPath());
   const result = new Promise<StageResult>((resolve, reject) => {
     worker.on('message', (reply: StageWorkerReply) => {
       if (reply.type === 'progress') options.onProgress?.(reply.progress);
