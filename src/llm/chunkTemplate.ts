@@ -8,12 +8,14 @@ type Json = Record<string, unknown>;
  */
 export type ChunkReader<S extends object> = (json: Json, state: S, out: StreamEvent[]) => void;
 
-/** A JSON string token with no escapes; one whose escapes JSON.parse still has to check (`\x` passes here). */
-// JSON strings may not hold raw control characters: the ranges are the point.
-// eslint-disable-next-line no-control-regex
-const PLAIN_STRING = /"[^"\\\u0000-\u001f]*"/y;
-// eslint-disable-next-line no-control-regex
-const ESCAPED_STRING = /"(?:[^"\\\u0000-\u001f]|\\.)*"/y;
+/**
+ * A JSON string token, exactly as JSON defines it: no raw control characters, only the escapes \" \\ \/ \b \f
+ * \n \r \t \uXXXX (so JSON.parse never rejects what this matches). The emitted hole captures its content when
+ * it has no escapes (group 1), else the whole token for JSON.parse to decode (group 2).
+ */
+const IGNORED_STRING = String.raw`"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
+const EMITTED_STRING = String.raw`(?:"([^"\\\u0000-\u001f]*)"|("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"))`;
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Holes: a string whose value the reader ignores, or the one it emits. */
 const IGNORED = 0;
@@ -65,6 +67,15 @@ export class ChunkTemplate<S extends object> {
   hits = 0;
 
   private readonly keys: (keyof S)[];
+  /**
+   * The pieces and holes as one sticky regular expression (compiled once per template). The match runs as machine
+   * code from the start, where a loop over the pieces in JavaScript ran interpreted, and was then recompiled,
+   * through the first thousands of chunks of the first two streams: decoding a 20,000-chunk stream in a fresh
+   * Node process took ≈ 75 ms then 35 ms instead of ≈ 115 then 80 ms (≈ 12 ms warm either way; medians of 8, loaded machine).
+   */
+  private readonly pattern: RegExp;
+  /** The same as a whole SSE block: `data:`, the one optional space the SSE grammar drops, the chunk, a blank line. */
+  private readonly block: RegExp;
 
   private constructor(
     private readonly pieces: string[],
@@ -75,6 +86,11 @@ export class ChunkTemplate<S extends object> {
     readonly assigns: Partial<S>,
   ) {
     this.keys = Object.keys(assigns) as (keyof S)[];
+    let source = escapeRegExp(pieces[0]);
+    for (let h = 0; h < holes.length; h++) source += (holes[h] === EMITTED ? EMITTED_STRING : IGNORED_STRING) + escapeRegExp(pieces[h + 1]);
+    this.pattern = new RegExp(source, 'y');
+    // A chunk that starts with a space needs the dropped one before it; otherwise the space is optional.
+    this.block = new RegExp(`${pieces[0].startsWith(' ') ? 'data: ' : 'data: ?'}${source}\n\n`, 'y');
   }
 
   /** Makes the reader's assignments for a matching chunk. */
@@ -135,38 +151,31 @@ export class ChunkTemplate<S extends object> {
 
   /** The emitted hole's text if data[from, to) matches ('' for an empty string), else undefined. */
   match(data: string, from = 0, to = data.length): string | undefined {
-    const { pieces, holes } = this;
-    let at = from;
-    let text: string | undefined;
-    for (let h = 0; h < holes.length; h++) {
-      // indexOf(piece, at) === at: no substring to allocate, and faster than startsWith(piece, at) in V8.
-      const piece = pieces[h];
-      const open = at + piece.length;
-      if (open >= to || data.indexOf(piece, at) !== at) return undefined;
-      // A JSON string, without escapes or with; regular expressions run as machine code from their first use.
-      PLAIN_STRING.lastIndex = open;
-      let escaped = false;
-      if (!PLAIN_STRING.test(data)) {
-        ESCAPED_STRING.lastIndex = open;
-        if (!ESCAPED_STRING.test(data)) return undefined;
-        escaped = true;
-      }
-      at = escaped ? ESCAPED_STRING.lastIndex : PLAIN_STRING.lastIndex;
-      if (at > to) return undefined;
-      if (escaped) {
-        // Escapes (\n, \", \u00e9, surrogate pairs…) are JSON's to decode, and to reject when invalid.
-        let value: string;
-        try {
-          value = JSON.parse(data.slice(open, at)) as string;
-        } catch {
-          return undefined;
-        }
-        if (holes[h] === EMITTED) text = value;
-      } else if (holes[h] === EMITTED) text = data.slice(open + 1, at - 1);
-    }
-    const tail = pieces[holes.length];
-    return to - at === tail.length && data.indexOf(tail, at) === at ? text : undefined;
+    const pattern = this.pattern;
+    pattern.lastIndex = from;
+    const found = pattern.exec(data);
+    if (found === null || pattern.lastIndex !== to) return undefined;
+    const plain = found[1];
+    // Escapes (\n, \", \u00e9, surrogate pairs…) are JSON's to decode; the pattern let through only valid ones.
+    return plain !== undefined ? plain : (JSON.parse(found[2]) as string);
   }
+
+  /**
+   * The emitted hole's text if an SSE block `data: <chunk>\n\n` that this template matches starts at data[at]
+   * (then `blockEnd` is where the block ends), else undefined.
+   */
+  matchBlock(data: string, at: number): string | undefined {
+    const block = this.block;
+    block.lastIndex = at;
+    const found = block.exec(data);
+    if (found === null) return undefined;
+    this.blockEnd = block.lastIndex;
+    const plain = found[1];
+    return plain !== undefined ? plain : (JSON.parse(found[2]) as string);
+  }
+
+  /** Where the block matchBlock() matched last ends. */
+  blockEnd = 0;
 }
 
 /**
@@ -199,6 +208,20 @@ export class ChunkTemplates<S extends object> {
       this.serving = template;
     }
     if (text === undefined || !template) return undefined;
+    template.hits++;
+    this.last = template;
+    return text;
+  }
+
+  /**
+   * The text of an SSE block starting at data[at] that the serving template matches whole (see
+   * ChunkTemplate.matchBlock; `last.blockEnd` is where it ends), else undefined: then try match() on its data.
+   */
+  matchBlock(data: string, at: number): string | undefined {
+    const template = this.serving;
+    const text = template?.matchBlock(data, at);
+    if (text === undefined || !template) return undefined;
+    this.chunks++;
     template.hits++;
     this.last = template;
     return text;

@@ -201,7 +201,19 @@ export class SseChatDecoder {
   private blocks(input: string, from: number): number {
     const n = input.length;
     let at = from;
+    const templates = this.templates;
     while (at < n && !this.sawDone && !this.failure) {
+      // Nearly every block: one the serving template matches whole, read by one regular expression.
+      const fast = templates.matchBlock(input, at);
+      const template = templates.last;
+      if (fast !== undefined && template) {
+        this.messages++;
+        this.events++;
+        template.applyTo(this.state);
+        if (fast) this.delta(template.kind, fast);
+        at = template.blockEnd;
+        continue;
+      }
       if (input.charCodeAt(at) === 100 && input.charCodeAt(at + 1) === 97 && input.charCodeAt(at + 2) === 116 && input.charCodeAt(at + 3) === 97 && input.charCodeAt(at + 4) === 58) {
         // `data:`, one optional space (as the parser reads it), the value, "\n\n".
         const start = input.charCodeAt(at + 5) === 32 ? at + 6 : at + 5;

@@ -116,6 +116,44 @@ describe('llm: chunk templates (pure)', () => {
     assert.equal(ChunkTemplate.learn(JSON.stringify({ error: { message: 'x' }, choices: [{ index: 0, delta: { content: 'c' } }] }), readChat), undefined);
   });
 
+  it('template: a whole SSE block matches with the one optional space the SSE grammar drops, and not with another', () => {
+    const plain = ChunkTemplate.learn(openai('a'), readChat)!;
+    const data = openai('hi');
+    const blocks: [string, string | undefined][] = [
+      [`data: ${data}\n\n`, 'hi'],
+      [`data:${data}\n\n`, 'hi'],
+      [`data:  ${data}\n\n`, undefined],
+      [`data: ${data}\n`, undefined],
+      [`data: ${data}\r\n\r\n`, undefined],
+      [`data: ${data} \n\n`, undefined],
+      [`xdata: ${data}\n\n`, undefined],
+      [`data: ${data.replace('"hi"', '"h\\u0069"')}\n\n`, 'hi'],
+      [`data: ${data.replace('"hi"', '"h\\x69"')}\n\n`, undefined],
+    ];
+    for (const [block, text] of blocks) assert.equal(plain.matchBlock(block, 0), text, JSON.stringify(block));
+    // Learned from a chunk that starts with a space (sent as `data:  {…}`): the block needs both spaces.
+    const spaced = ChunkTemplate.learn(` ${openai('a')}`, readChat)!;
+    assert.equal(spaced.matchBlock(`data:  ${data}\n\n`, 0), 'hi');
+    assert.equal(spaced.matchBlock(`data: ${data}\n\n`, 0), undefined);
+    assert.equal(spaced.matchBlock(`data:${data}\n\n`, 0), undefined);
+    // A block inside a chunk, and where it ends.
+    const two = `data: ${openai('x')}\n\ndata: ${data}\n\ndata: [DONE]\n\n`;
+    assert.equal(plain.matchBlock(two, two.indexOf('data: ', 1)), 'hi');
+    assert.equal(plain.blockEnd, two.indexOf('data: [DONE]'));
+    assert.equal(plain.matchBlock(two, plain.blockEnd), undefined);
+  });
+
+  it('sse decoder: blocks with one space, none or two after `data:` give the events JSON.parse gives', () => {
+    const datas = [openai('a'), openai('b'), ` ${openai('c')}`, openai('d'), ` ${openai('e')}`, ` ${openai('f')}`, openai('g')];
+    const spacing = ['', ' ', ' ', '', ' ', '', ' '];
+    const expected: StreamEvent[] = [];
+    for (const data of datas) chatObjectEvents(JSON.parse(data) as Record<string, unknown>, {}, expected, {});
+    const text = `${datas.map((d, i) => `data:${spacing[i]}${d}\n\n`).join('')}data: [DONE]\n\n`;
+    const decoder = new SseChatDecoder({});
+    const events = [...decoder.push(new TextEncoder().encode(text)), ...decoder.end()];
+    assert.deepEqual(events, expected);
+  });
+
   it('templates: a decoder learns from short chunks only (learning a long one would cost more than it saves)', () => {
     const short = new ChunkTemplates(readChat);
     short.learn(openai('a'));
