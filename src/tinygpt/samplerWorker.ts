@@ -9,7 +9,7 @@ import { decodeCheckpoint } from './checkpoint';
 import type { SamplerFailure, SamplerJob, SamplerJobs, SamplerReply, SamplerRequest } from './samplerProtocol';
 import { instructionToRank, LEARNER_K } from './stages/learnerRankings';
 import { PolicySampler } from './stages/policySampler';
-import { instructionLang, type SftExample } from './stages/sftData';
+import type { SftExample } from './stages/sftData';
 import { examplesFrom } from './stages/stageRunner';
 
 /** The pre-trained model and both tuned ones fit; one more evicts the least recently used. */
@@ -54,8 +54,7 @@ function run(job: SamplerJob, stop: () => boolean): SamplerJobs[SamplerJob['type
   switch (job.type) {
     case 'sample': {
       const sampler = load(job.path);
-      const prompt = job.mode === 'answer' ? PolicySampler.prompt(job.prompt, instructionLang(job.prompt)) : job.prompt;
-      return { ...sampler.sample(prompt, job.options, stop), promptTokens: sampler.encode(prompt).length };
+      return job.mode === 'answer' ? sampler.answer(job.prompt, job.options, stop) : sampler.sample(job.prompt, job.options, stop);
     }
     case 'answersToRank': {
       const sampler = load(job.path);

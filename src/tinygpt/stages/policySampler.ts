@@ -15,6 +15,9 @@ import { Rng } from '../rng';
 import { KvDecoder } from './kvDecoder';
 import { formatPrompt, instructionLang } from './sftData';
 
+/** A sample and how many tokens its whole prompt was (the built-in provider's usage). */
+export type PolicySample = SampleResult & { promptTokens: number };
+
 export class PolicySampler {
   readonly tokenizer: BpeTokenizer;
   readonly model: Gpt;
@@ -34,7 +37,7 @@ export class PolicySampler {
   }
 
   /** Answers an instruction: wrapped in the template of its language (Chinese when it has CJK characters). */
-  answer(instruction: string, o: SampleOptions = {}, stop?: () => boolean): SampleResult {
+  answer(instruction: string, o: SampleOptions = {}, stop?: () => boolean): PolicySample {
     return this.sample(PolicySampler.prompt(instruction, instructionLang(instruction)), o, stop);
   }
 
@@ -43,7 +46,7 @@ export class PolicySampler {
    * when the context fills, decoding starts again from its last context / 2 tokens, so maxTokens may exceed it.
    * `stop` is asked before each token; when it says so the sample ends there.
    */
-  sample(prompt: string, o: SampleOptions = {}, stop?: () => boolean): SampleResult {
+  sample(prompt: string, o: SampleOptions = {}, stop?: () => boolean): PolicySample {
     const { context: T, vocabSize: V } = this.model.config;
     const eot = this.tokenizer.endOfText;
     const keep = Math.floor(T / 2);
@@ -85,7 +88,7 @@ export class PolicySampler {
       tokens[tokens.length - 1].text += rest;
       text += rest;
     }
-    return { text, tokens, finish };
+    return { text, tokens, finish, promptTokens: ids.length };
   }
 
   private prefill(ids: readonly number[]): KvDecoder {

@@ -21,10 +21,19 @@ describe('tiny GPT stages: a tuned policy as a text sampler (built-in provider s
     assert.equal(r.text, tokenizer.decode(ids));
     assert.equal(r.tokens.map((t) => t.text).join(''), r.text);
     assert.equal(r.finish, ids.length < 12 ? 'end' : 'length');
+    assert.equal(r.promptTokens, tokenizer.encode(prompt).length, 'the whole prompt, not the part read');
+    assert.ok(r.promptTokens > 16);
     for (const t of r.tokens) {
       assert.ok(t.p > 0 && t.p <= 1);
       assert.equal(t.top.length, 5);
       assert.ok(t.top.every((a, i) => i === 0 || a.p <= t.top[i - 1].p), 'alternatives best first');
+    }
+  });
+
+  it('answer: the instruction in the template of its language, the same as sampling that prompt', () => {
+    for (const [instruction, lang] of [['What is PPO?', 'en'], ['什么是奖励模型？', 'zh-cn']] as const) {
+      const o = { temperature: 1, seed: 5, maxTokens: 8 };
+      assert.deepEqual(sampler.answer(instruction, o), sampler.sample(PolicySampler.prompt(instruction, lang), o));
     }
   });
 
