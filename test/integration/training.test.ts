@@ -112,6 +112,15 @@ describe('training panel: watch a GPT learn', function () {
     await waitFor(async () => (await frame.getAttribute(id('stage-status-sft'), 'data-status')) === 'done', 'the SFT stage finishes', 240000, 500);
     const d = await frame.$eval(`${id('stage-chart-sft-loss')} path.train-raw`, (el) => el.getAttribute('d') ?? '');
     assert.equal(d.split('L').length, 3, `one point per SFT step: ${d}`);
+    // Axis text on screen about as large as the pre-training chart's at its drawn size (the stage charts' canvas
+    // was squeezed into a column, ≈ 5 px, or a lone chart stretched to the panel, ≈ 38 px); y labels distinct.
+    const textPx = (chart: string): Promise<number> =>
+      frame.$eval(`${id(chart)}`, (svg) => svg.querySelector('.axes text')!.getBoundingClientRect().height * (svg as SVGSVGElement).viewBox.baseVal.width / svg.getBoundingClientRect().width);
+    const shownPx = await frame.$eval(`${id('stage-chart-sft-loss')} .axes text`, (el) => el.getBoundingClientRect().height);
+    const lossPx = await textPx('loss-chart');
+    assert.ok(shownPx >= lossPx * 0.8 && shownPx <= lossPx * 1.2, `axis text ${shownPx.toFixed(1)} px in the SFT chart, ${lossPx.toFixed(1)} px in the loss chart drawn 1:1`);
+    const yLabels = await frame.$$eval(`${id('stage-chart-sft-loss')} .axes text[text-anchor="end"]:not(.axis-label)`, (els) => els.map((el) => el.textContent));
+    assert.ok(yLabels.length >= 2 && new Set(yLabels).size === yLabels.length, yLabels.join(' | '));
     assert.match(await textOf(frame, 'stage-metrics-sft'), /held-out answer loss \d+\.\d{3} → \d+\.\d{3}/);
     assert.ok((await frame.$$(`${id('stage-samples-sft')} tbody tr`)).length > 0, 'before/after rows');
   });

@@ -1,7 +1,7 @@
 // SVG drawing of the Training panel: the loss curves and one attention head. Colours only through
 // --vscode-* variables (with fallbacks), so light, dark and high-contrast themes all read.
 import { t } from '../../core/l10n';
-import { attentionCells, ema, formatSI, linearScale, lossDomain, niceTicks, pathData, thin, type Point } from './plot';
+import { attentionCells, ema, formatSI, linearScale, lossDomain, niceTicks, pathData, thin, tickLabels, type Point } from './plot';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -19,14 +19,21 @@ export interface LossData {
   totalSteps: number;
   losses: readonly number[];
   valLosses: ReadonlyArray<{ step: number; loss: number }>;
+  /**
+   * For the stages' columns (280–360 px, training.css): a canvas about as wide as it is shown, so its text
+   * shows at its own size, as the pre-training chart's does (a 640-wide canvas in a 300 px column drew it at
+   * ≈ 5 px, and a lone chart stretched to the panel at ≈ 38 px).
+   */
+  compact?: boolean;
 }
 
-const W = 640;
-const H = 240;
+const WIDE = { W: 640, H: 240, xTicks: 6, yTicks: 5 };
+const COMPACT = { W: 320, H: 180, xTicks: 4, yTicks: 4 };
 const M = { left: 44, right: 12, top: 12, bottom: 30 };
 
 /** Train loss (each step, faint; smoothed, solid) and validation loss (points) against the step. */
 export function drawLossChart(data: LossData): SVGSVGElement {
+  const { W, H, xTicks, yTicks } = data.compact ? COMPACT : WIDE;
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'loss-chart', role: 'img', 'data-testid': data.testId ?? 'loss-chart' });
   const last = data.losses.at(-1);
   const lastVal = data.valLosses.at(-1);
@@ -39,12 +46,14 @@ export function drawLossChart(data: LossData): SVGSVGElement {
   const x = linearScale(0, xMax, M.left, W - M.right);
   const y = linearScale(y0, y1, H - M.bottom, M.top);
   const axes = svg('g', { class: 'axes' });
-  for (const v of niceTicks(y0, y1, 5)) {
-    if (v < y0 || v > y1) continue;
+  const yValues = niceTicks(y0, y1, yTicks);
+  const yLabels = tickLabels(yValues);
+  yValues.forEach((v, i) => {
+    if (v < y0 || v > y1) return;
     axes.append(svg('line', { x1: M.left, x2: W - M.right, y1: y(v), y2: y(v), class: 'grid' }));
-    axes.append(svg('text', { x: M.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, Math.abs(v) >= 10 || Number.isInteger(v) ? v.toFixed(0) : String(Number(v.toPrecision(2)))));
-  }
-  for (const v of niceTicks(0, xMax, 6)) {
+    axes.append(svg('text', { x: M.left - 6, y: y(v) + 4, 'text-anchor': 'end' }, yLabels[i]));
+  });
+  for (const v of niceTicks(0, xMax, xTicks)) {
     if (v > xMax) continue;
     axes.append(svg('text', { x: x(v), y: H - M.bottom + 16, 'text-anchor': 'middle' }, formatSI(v)));
   }

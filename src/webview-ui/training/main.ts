@@ -504,7 +504,7 @@ function stageResults(view: StageView): Node[] {
       }
     }
     for (const [label, values, key] of series) {
-      charts.append(el('figure', {}, drawLossChart({ title: label, testId: `stage-chart-${view.stage}-${key}`, totalSteps: view.totalSteps, losses: values, valLosses: [] }), el('figcaption', { text: label })));
+      charts.append(el('figure', {}, drawLossChart({ title: label, testId: `stage-chart-${view.stage}-${key}`, totalSteps: view.totalSteps, losses: values, valLosses: [], compact: true }), el('figcaption', { text: label })));
     }
     out.push(charts);
   }

@@ -35,6 +35,19 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return best;
 }
 
+/**
+ * Labels for ticks from niceTicks: as many decimals as the step between them needs, the same for all,
+ * so neighbours never read alike (2.98 and 3.00 were both "3").
+ */
+export function tickLabels(ticks: readonly number[]): string[] {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 0;
+  const decimals = step > 0 ? Math.min(12, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))) : 0;
+  return ticks.map((v) => {
+    const label = v.toFixed(decimals);
+    return Number(label) === 0 ? (0).toFixed(decimals) : label;
+  });
+}
+
 /** Maps [d0, d1] onto [r0, r1] (a constant domain maps to the middle of the range). */
 export function linearScale(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
   if (d1 === d0) return () => (r0 + r1) / 2;

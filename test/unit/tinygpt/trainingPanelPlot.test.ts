@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { attentionCells, ema, formatSI, linearScale, lossDomain, niceTicks, pathData, strongestKeys, thin } from '../../../src/webview-ui/training/plot';
+import { attentionCells, ema, formatSI, linearScale, lossDomain, niceTicks, pathData, strongestKeys, thin, tickLabels } from '../../../src/webview-ui/training/plot';
 
 describe('training panel: plot maths', () => {
   it('nice ticks are 1/2/5 × 10ⁿ apart and cover the range', () => {
@@ -10,6 +10,19 @@ describe('training panel: plot maths', () => {
     const flat = niceTicks(5, 5, 4);
     assert.ok(flat.length >= 2 && flat[0] <= 5 && flat.at(-1)! >= 5, `flat range: ${flat.join()}`);
     assert.deepEqual(niceTicks(Number.NaN, 1), []);
+  });
+
+  it('tick labels: the decimals the step needs, the same for every tick, so neighbours never read alike', () => {
+    assert.deepEqual(tickLabels(niceTicks(2.95, 3.03, 4)), ['2.96', '2.98', '3.00', '3.02']);
+    assert.deepEqual(tickLabels([0, 2, 4, 6]), ['0', '2', '4', '6']);
+    assert.deepEqual(tickLabels([2.5, 3, 3.5]), ['2.5', '3.0', '3.5']);
+    assert.deepEqual(tickLabels([-0.1, -0.05, -1e-17, 0.05]), ['-0.10', '-0.05', '0.00', '0.05']);
+    assert.deepEqual(tickLabels([0, 200, 400]), ['0', '200', '400']);
+    assert.deepEqual(tickLabels([7]), ['7']);
+    for (const [lo, hi] of [[2.9, 3.1], [0.001, 0.004], [-0.11, -0.03], [0, 0.3]]) {
+      const labels = tickLabels(niceTicks(lo, hi, 4));
+      assert.equal(new Set(labels).size, labels.length, labels.join());
+    }
   });
 
   it('linear scale maps the domain onto the range (y flipped), a constant domain to the middle', () => {
