@@ -155,25 +155,36 @@
         (local.set $m (i32.add (local.get $m) (i32.const 1)))
         (br $rows))))
 
-  ;; dst (cols × rows) = srcᵀ for src (rows × cols), both contiguous (the forward pass's weightᵀ).
+  ;; dst (cols × rows) = srcᵀ for src (rows × cols), both contiguous (the forward pass's weightᵀ), in tiles of
+  ;; 16 source rows so that the lines read stay in the cache while dst is written along its rows.
   (func (export "transpose") (param $dst i32) (param $src i32) (param $rows i32) (param $cols i32)
-    (local $r i32) (local $c i32) (local $ps i32) (local $pd i32) (local $ldd i32)
-    (local.set $ldd (i32.shl (local.get $rows) (i32.const 2)))
-    (local.set $ps (local.get $src))
-    (local.set $r (i32.const 0))
-    (block $rowsDone
-      (loop $rowsLoop
-        (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $rows)))
-        (local.set $pd (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
-        (local.set $c (local.get $cols))
+    (local $r0 i32) (local $r1 i32) (local $r i32) (local $c i32) (local $ps i32) (local $pd i32) (local $lds i32)
+    (local.set $lds (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $r0 (i32.const 0))
+    (block $tilesDone
+      (loop $tiles
+        (br_if $tilesDone (i32.ge_s (local.get $r0) (local.get $rows)))
+        (local.set $r1 (i32.add (local.get $r0) (i32.const 16)))
+        (if (i32.gt_s (local.get $r1) (local.get $rows)) (then (local.set $r1 (local.get $rows))))
+        (local.set $c (i32.const 0))
         (block $colsDone
           (loop $colsLoop
-            (br_if $colsDone (i32.le_s (local.get $c) (i32.const 0)))
-            (f32.store (local.get $pd) (f32.load (local.get $ps)))
-            (local.set $ps (i32.add (local.get $ps) (i32.const 4)))
-            (local.set $pd (i32.add (local.get $pd) (local.get $ldd)))
-            (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+            (br_if $colsDone (i32.ge_s (local.get $c) (local.get $cols)))
+            (local.set $ps (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $cols)) (local.get $c)) (i32.const 2))))
+            (local.set $pd (i32.add (local.get $dst)
+              (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r0)) (i32.const 2))))
+            (local.set $r (local.get $r0))
+            (block $rowsDone
+              (loop $rowsLoop
+                (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $r1)))
+                (f32.store (local.get $pd) (f32.load (local.get $ps)))
+                (local.set $ps (i32.add (local.get $ps) (local.get $lds)))
+                (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $rowsLoop)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
             (br $colsLoop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rowsLoop))))
+        (local.set $r0 (local.get $r1))
+        (br $tiles))))
 )

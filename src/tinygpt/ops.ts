@@ -109,9 +109,12 @@ function float32(...tensors: Array<Tensor | null>): boolean {
   return true;
 }
 
-/** out (N, OC) = inp (N, C) · weightᵀ + bias. */
+/**
+ * out (N, OC) = inp (N, C) · weightᵀ + bias. Below 4 rows (decoding one token with the key/value cache)
+ * the JavaScript loops win: the kernel's copy and transpose of the weight would cost more than the product.
+ */
 export function matmulForward(out: Tensor, inp: Tensor, weight: Tensor, bias: Tensor | null, N: number, C: number, OC: number): void {
-  if (wasmGemm && float32(out, inp, weight, bias)) {
+  if (wasmGemm && N >= 4 && float32(out, inp, weight, bias)) {
     wasmGemm.matmulForward(out as Float32Array, inp as Float32Array, weight as Float32Array, bias as Float32Array | null, N, C, OC);
   } else {
     matmulForwardJs(out, inp, weight, bias, N, C, OC);
