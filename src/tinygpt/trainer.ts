@@ -7,8 +7,8 @@
  * cancel is always the last completed step.
  */
 import { rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker, workerPath } from '../core/spawnWorker';
 import type { BpeData } from './bpe';
 import { encodeCheckpoint, type Checkpoint } from './checkpoint';
 import { clipScale } from './optimizer';
@@ -62,14 +62,12 @@ function sharedTokens(tokens: Uint16Array): SharedArrayBuffer {
 }
 
 export function defaultWorkerPath(): string {
-  const here = dirname(__filename);
-  return __filename.endsWith('.ts') ? join(here, 'trainWorker.ts') : join(here, 'tinygptWorker.js');
+  return workerPath(__filename, 'trainWorker.ts', 'tinygptWorker.js');
 }
 
-/** A .ts worker (tests, scripts under tsx) loads through tsx's require hook; the bundle is plain JS. */
-function spawnWorker(path: string): Worker {
-  if (!path.endsWith('.ts')) return new Worker(path);
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(path)});`, { eval: true });
+/** Rows [from, to) of an n-row batch that worker i of W computes. */
+function workerRows(i: number, n: number, W: number): [number, number] {
+  return [Math.floor((i * n) / W), Math.floor(((i + 1) * n) / W)];
 }
 
 class Cancelled extends Error {}
@@ -205,7 +203,7 @@ export class Trainer {
     const count = offsets.length * T;
     const W = this.workers.length;
     const rowSeeds = s.train.dropout > 0 ? dropoutRowSeeds(s.train.seed, s.step, offsets.length) : undefined;
-    const rows = (i: number): [number, number] => [Math.floor((i * offsets.length) / W), Math.floor(((i + 1) * offsets.length) / W)];
+    const rows = (i: number): [number, number] => workerRows(i, offsets.length, W);
     try {
       const parts = await this.cancellable(
         Promise.all(this.workers.map((w, i) => this.call(w, {
@@ -244,7 +242,7 @@ export class Trainer {
     const W = this.workers.length;
     const parts = await this.cancellable(
       Promise.all(this.workers.map((w, i) => this.call(w, {
-        id: 0, type: 'eval', offsets: offsets.slice(Math.floor((i * offsets.length) / W), Math.floor(((i + 1) * offsets.length) / W)),
+        id: 0, type: 'eval', offsets: offsets.slice(...workerRows(i, offsets.length, W)),
       }))),
     );
     let sum = 0;
