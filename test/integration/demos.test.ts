@@ -325,24 +325,37 @@ describe('demos: runDemo, the playground and prompt files in the real host', fun
         return new Map();
       }
     };
-    await runDemo({ id: 'zero-shot' });
-    const open = await webviewFrame('[data-testid="history"] .history-item');
+    // The history is saved after the run resolves (off the result's path), so each run's change reaches
+    // the page a little later: listen first, and wait for the zero-shot run's own change before measuring
+    // the next run.
+    type Seen = { bytes: number; added: number; removed: number; demoId?: string };
+    await vscode.commands.executeCommand('llmLab.openPlayground');
+    const open = await webviewFrame('[data-testid="history"]');
     await open.evaluate(() => {
-      const w = window as unknown as { __historyMessages: { bytes: number; added: number; removed: number }[] };
+      const w = window as unknown as { __historyMessages: Seen[] };
       w.__historyMessages = [];
-      window.addEventListener('message', (event: MessageEvent<{ type?: string; added?: unknown; removed?: unknown[] }>) => {
-        if (event.data?.type?.startsWith('history')) w.__historyMessages.push({ bytes: JSON.stringify(event.data).length, added: event.data.added ? 1 : 0, removed: event.data.removed?.length ?? -1 });
+      window.addEventListener('message', (event: MessageEvent<{ type?: string; added?: { demoId?: string }; removed?: unknown[] }>) => {
+        if (event.data?.type?.startsWith('history')) {
+          w.__historyMessages.push({ bytes: JSON.stringify(event.data).length, added: event.data.added ? 1 : 0, removed: event.data.removed?.length ?? -1, demoId: event.data.added?.demoId });
+        }
       });
+    });
+    const seen = (frame: Frame, demoId: string): Promise<Seen[]> =>
+      waitFor(
+        () => frame.evaluate(() => (window as unknown as { __historyMessages: Seen[] }).__historyMessages).then((m) => (m.some((x) => x.demoId === demoId) ? m : undefined)),
+        `the history change of the ${demoId} run posted to the page`,
+      );
+    await runDemo({ id: 'zero-shot' });
+    await seen(open, 'zero-shot');
+    await open.evaluate(() => {
+      (window as unknown as { __historyMessages: Seen[] }).__historyMessages = [];
     });
     const storedBefore = stored();
     assert.ok(storedBefore.size >= 1, `no history files in ${store}`);
     await runDemo({ id: 'cot-vs-standard' });
     const frame = await webviewFrame('[data-testid="history"] .history-item');
-    const messages = await waitFor(
-      () => frame.evaluate(() => (window as unknown as { __historyMessages: { bytes: number; added: number; removed: number }[] }).__historyMessages).then((m) => (m.length ? m : undefined)),
-      'the history change posted to the page',
-    );
-    assert.deepEqual(messages.map((m) => [m.added, m.removed]), [[1, 0]], JSON.stringify(messages));
+    const messages = await seen(frame, 'cot-vs-standard');
+    assert.deepEqual(messages.map((m) => [m.added, m.removed, m.demoId]), [[1, 0, 'cot-vs-standard']], JSON.stringify(messages));
     assert.ok(messages[0].bytes < 1000, `${messages[0].bytes} bytes posted for one new history entry`);
     const storedAfter = stored();
     const written = [...storedAfter].filter(([f, { size, mtimeMs }]) => storedBefore.get(f)?.size !== size || storedBefore.get(f)?.mtimeMs !== mtimeMs);
