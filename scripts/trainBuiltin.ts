@@ -5,7 +5,7 @@
  *   2. the "baby" GPT (4 layers, 4 heads, d = 128, context 64) pre-trained on it with AdamW,
  *   3. media/models/tinygpt.bin: float16 weights + tokenizer + how it was trained (≤ 3 MB),
  *      media/models/corpus.bin: the tokenized train / validation streams (for training in the editor).
- * Flags: --steps N (default 6,000), --vocab V (BPE size, default 2,048), --dropout P (default 0.1; at 2,400 steps it under-fit, at 6,000 it wins), --out DIR, --seed S, --checkpoint PATH
+ * Flags: --steps N (default 6,000), --vocab V (BPE size, default 2,048), --dropout P (default 0.2: at 6,000 steps 0.2 scored 1.878 / 1.984 bits per byte EN / ZH, 0.1 scored 1.882 / 2.006; at 2,400 steps 0.1 under-fit), --out DIR, --seed S, --checkpoint PATH
  * (the full f32 checkpoint written every 50 steps, default in the temp folder), --resume (continue from it).
  * It ends by printing bits per byte on the lecture's held-out text, the transformer vs the trigram.
  */
@@ -29,7 +29,7 @@ const arg = (name: string): string | undefined => {
 
 export const BUILTIN_VOCAB = 2048;
 export const BUILTIN_STEPS = 6000;
-export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio: 0.1, weightDecay: 0.1, gradClip: 1, dropout: 0.1, seed: 1337 };
+export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio: 0.1, weightDecay: 0.1, gradClip: 1, dropout: 0.2, seed: 1337 };
 
 async function main(): Promise<void> {
   const steps = Number(arg('steps') ?? BUILTIN_STEPS);

@@ -37,7 +37,7 @@ export const TINYGPT_MODEL = 'tinygpt';
  * one that scores fewer bits per byte on the lecture's held-out text. test/unit/tinygpt/shippedModel.test.ts
  * measures the shipped checkpoint against the trigram and fails if this table disagrees.
  */
-export const BUILTIN_DEFAULT_MODELS: Record<Lang, string> = { en: TINYGPT_MODEL, 'zh-cn': NGRAM_MODEL };
+export const BUILTIN_DEFAULT_MODELS: Record<Lang, string> = { en: TINYGPT_MODEL, 'zh-cn': TINYGPT_MODEL };
 
 /** Whether the built-in provider answers to this model id (others are an endpoint's names). */
 export function isBuiltinModel(id: string): boolean {
