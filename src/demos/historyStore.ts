@@ -69,15 +69,23 @@ export class HistoryStore {
     } catch {
       // no history yet
     }
-    for (const name of names) {
-      const saved = FILE.exec(name);
-      if (!saved) continue;
-      try {
-        const entry: unknown = JSON.parse(await readFile(join(this.dir, name), 'utf8'));
-        if (isHistoryEntry(entry)) found.push({ saved: Number(saved[1]), name, entry });
-      } catch (error) {
-        this.options.warn?.(`demos: history entry ${name} not read: ${String(error)}`);
-      }
+    // All files at once (at most HISTORY_LIMIT and a few left over), then taken and warned about in the
+    // directory's order, as when they were read one after another.
+    const read = await Promise.all(
+      names.map(async (name) => {
+        const saved = FILE.exec(name);
+        if (!saved) return undefined;
+        try {
+          return { saved: Number(saved[1]), name, entry: JSON.parse(await readFile(join(this.dir, name), 'utf8')) as unknown };
+        } catch (error) {
+          return { name, error };
+        }
+      }),
+    );
+    for (const file of read) {
+      if (!file) continue;
+      if ('error' in file) this.options.warn?.(`demos: history entry ${file.name} not read: ${String(file.error)}`);
+      else if (isHistoryEntry(file.entry)) found.push({ saved: file.saved, name: file.name, entry: file.entry });
     }
     found.sort((a, b) => b.saved - a.saved || (a.name < b.name ? 1 : -1));
     this.entries = [];
