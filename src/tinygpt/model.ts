@@ -14,7 +14,7 @@
  */
 import { validateGptConfig, type GptConfig } from './config';
 import {
-  attentionBackward, attentionForward, embeddingBackward, embeddingForward, geluBackward, geluForward, geluForwardGgml,
+  attentionBackward, attentionForward, embeddingBackward, embeddingForward, geluBackward, geluForward,
   layernormBackward, layernormForward, matmulBackward, matmulForward, residualBackward, residualForward,
   softmaxCrossEntropyBackward, softmaxCrossEntropyForward,
   type Tensor,
@@ -182,16 +182,16 @@ export class Gpt {
   private dropMasks: Tensor | null = null;
 
   private readonly Arr: TensorConstructor;
-  /** geluForward, or llama.cpp's half-precision table (ggmlGelu: to compare logits with llama.cpp). */
+  /** geluForward, or the one given (the GGUF test passes llama.cpp's half-precision table). */
   private readonly gelu: typeof geluForward;
 
   /**
    * params / grads may be views of shared memory; fresh zeroed arrays otherwise. float64 runs the same
-   * code in double precision (for finite-difference gradient checks); ggmlGelu rounds GELU as llama.cpp does.
+   * code in double precision (for finite-difference gradient checks); gelu replaces geluForward in the forward pass.
    */
-  constructor(config: GptConfig, options: { params?: Float32Array; grads?: Float32Array; float64?: boolean; ggmlGelu?: boolean } = {}) {
+  constructor(config: GptConfig, options: { params?: Float32Array; grads?: Float32Array; float64?: boolean; gelu?: typeof geluForward } = {}) {
     this.config = validateGptConfig({ ...config });
-    this.gelu = options.ggmlGelu ? geluForwardGgml : geluForward;
+    this.gelu = options.gelu ?? geluForward;
     const n = paramCount(this.config);
     const { params, grads } = options;
     if (params && params.length !== n) throw new RangeError(`tiny GPT: expected ${n} parameters, got ${params.length}`);

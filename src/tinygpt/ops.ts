@@ -392,26 +392,6 @@ export function geluForward(out: Tensor, inp: Tensor, N: number): void {
   }
 }
 
-/** A float rounded to the nearest IEEE half (subnormals included), as a number. */
-function roundHalf(v: number): number {
-  if (v === 0 || !Number.isFinite(v)) return v;
-  const q = 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v))), -14) - 10);
-  return Math.round(v / q) * q;
-}
-
-/**
- * GELU as llama.cpp's CPU backend computes it (ggml's GGML_GELU_FP16 table): the input rounded to half
- * precision, the table's half-precision output, 0 below −10 and x above 10. Only for comparing our logits
- * with llama.cpp's (test/unit/tinygpt/gguf.test.ts); training and generation use geluForward.
- */
-export function geluForwardGgml(out: Tensor, inp: Tensor, N: number): void {
-  for (let i = 0; i < N; i++) {
-    const x = inp[i];
-    const h = roundHalf(x);
-    out[i] = x <= -10 ? 0 : x >= 10 ? x : roundHalf(0.5 * h * (1 + Math.tanh(GELU_SCALE * (h + 0.044715 * h * h * h))));
-  }
-}
-
 /**
  * d GELU / dx = 0.5·(1 + tanh u) + 0.5·x·sech²u · u′ with u′ = √(2/π)(1 + 3·0.044715x²); with s = σ(2u):
  * 0.5·(1 + tanh u) = s and 0.5·sech²u = 2·s·(1 − s), so = s + 2·x·s·(1 − s)·u′ (one Math.exp).

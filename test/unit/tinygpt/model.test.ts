@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { decodeCheckpoint, encodeCheckpoint, fromHalf, roundToHalf, toHalf } from '../../../src/tinygpt/checkpoint';
 import { validateGptConfig, validateTrainConfig, DEFAULT_TRAIN } from '../../../src/tinygpt/config';
 import { fillDropoutMask, Gpt, initParams, paramCount } from '../../../src/tinygpt/model';
-import { geluForward, geluForwardGgml } from '../../../src/tinygpt/ops';
 import { learningRate } from '../../../src/tinygpt/optimizer';
 import { Rng } from '../../../src/tinygpt/rng';
 import { LocalTrainer, TrainState, type TokenData } from '../../../src/tinygpt/training';
@@ -156,24 +155,5 @@ describe('tiny GPT checkpoint', () => {
     assert.throws(() => decodeCheckpoint(new Uint8Array(20)), /Not a tiny GPT checkpoint: bad magic/);
     const bytes = encodeCheckpoint(TrainState.create(config).toCheckpoint(tokenizer, false));
     assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 10)), /truncated tensor params/);
-  });
-});
-
-describe("GELU as llama.cpp's table (geluForwardGgml, for the GGUF comparison only)", () => {
-  it('rounds input and output to half precision, 0 below −10, x above 10, and stays within half-precision error of GELU', () => {
-    const inp = Float32Array.from([-11, -1.2345678, 0, 0.1, 1.0001, 3.3333333, 11]);
-    const exact = new Float32Array(inp.length);
-    const table = new Float32Array(inp.length);
-    geluForward(exact, inp, inp.length);
-    geluForwardGgml(table, inp, inp.length);
-    assert.equal(table[0], 0);
-    assert.equal(table[6], 11);
-    assert.equal(table[2], 0);
-    for (let i = 1; i < 6; i++) {
-      // A half has 11 significant bits: the table value is a half, and differs from GELU by at most ~2 half ulps.
-      assert.equal(table[i], fromHalf(toHalf(table[i])), `${inp[i]} → ${table[i]} is a half`);
-      assert.ok(Math.abs(table[i] - exact[i]) <= Math.abs(exact[i]) * 2 ** -9 + 1e-7, `${inp[i]}: ${table[i]} vs ${exact[i]}`);
-    }
-    assert.notEqual(table[4], exact[4], 'rounding shows');
   });
 });

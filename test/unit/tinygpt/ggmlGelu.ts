@@ -1,0 +1,23 @@
+import type { Tensor } from '../../../src/tinygpt/ops';
+
+const GELU_SCALE = Math.sqrt(2 / Math.PI);
+
+/** A float rounded to the nearest IEEE half (subnormals included), as a number. */
+function roundHalf(v: number): number {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const q = 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v))), -14) - 10);
+  return Math.round(v / q) * q;
+}
+
+/**
+ * GELU as llama.cpp's CPU backend computes it (ggml's GGML_GELU_FP16 table): the input rounded to half
+ * precision, the table's half-precision output, 0 below −10 and x above 10. For comparing our logits with
+ * llama.cpp's (gguf.test.ts: `new Gpt(config, { gelu: geluForwardGgml })`); the extension uses geluForward.
+ */
+export function geluForwardGgml(out: Tensor, inp: Tensor, N: number): void {
+  for (let i = 0; i < N; i++) {
+    const x = inp[i];
+    const h = roundHalf(x);
+    out[i] = x <= -10 ? 0 : x >= 10 ? x : roundHalf(0.5 * h * (1 + Math.tanh(GELU_SCALE * (h + 0.044715 * h * h * h))));
+  }
+}
