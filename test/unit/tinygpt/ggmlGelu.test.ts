@@ -20,4 +20,13 @@ describe("GELU as llama.cpp's table (geluForwardGgml, the GGUF comparison's test
     }
     assert.notEqual(table[4], exact[4], 'rounding shows');
   });
+
+  it("rounds an input halfway between two halves to the even one, as ggml's FP32→FP16 conversion does", () => {
+    // 1 + 2⁻¹¹ lies halfway between the halves 1 and 1 + 2⁻¹⁰; −(1 + 3·2⁻¹¹) halfway between −(1 + 2⁻¹⁰) and −(1 + 2⁻⁹).
+    const inp = Float32Array.from([1 + 2 ** -11, 1, -(1 + 3 * 2 ** -11), -(1 + 2 ** -9)]);
+    const out = new Float32Array(inp.length);
+    geluForwardGgml(out, inp, inp.length);
+    assert.equal(out[0], out[1]);
+    assert.equal(out[2], out[3]);
+  });
 });

@@ -1,13 +1,10 @@
+import { fromHalf, toHalf } from '../../../src/tinygpt/checkpoint';
 import type { Tensor } from '../../../src/tinygpt/ops';
 
 const GELU_SCALE = Math.sqrt(2 / Math.PI);
 
-/** A float rounded to the nearest IEEE half (subnormals included), as a number. */
-function roundHalf(v: number): number {
-  if (v === 0 || !Number.isFinite(v)) return v;
-  const q = 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v))), -14) - 10);
-  return Math.round(v / q) * q;
-}
+/** A float rounded to the nearest IEEE half, ties to even (via float32, as ggml's GGML_FP32_TO_FP16), as a number. */
+const roundHalf = (v: number): number => fromHalf(toHalf(v));
 
 /**
  * GELU as llama.cpp's CPU backend computes it (ggml's GGML_GELU_FP16 table): the input rounded to half

@@ -151,6 +151,37 @@ describe('tiny GPT checkpoint', () => {
     assert.ok(Math.abs(fromHalf(toHalf(0.1)) - 0.1) < 1e-4);
   });
 
+  it('float16 round trip (fromHalf(toHalf(x))) is the nearest half, ties to even, over float32 values: normals, subnormals, ties, ±0, ±Inf, NaN, overflow', () => {
+    /** The spacing of halves around v (subnormals below 2⁻¹⁴). */
+    const ulp = (v: number): number => 2 ** (Math.max(Math.floor(Math.log2(Math.abs(v))), -14) - 10);
+    /** Reference in exact double arithmetic: v / ulp is exact (a power of two); above 65504 a half overflows to ±Inf. */
+    const nearestHalf = (v: number): number => {
+      if (v === 0 || !Number.isFinite(v)) return v;
+      const r = v / ulp(v);
+      let n = Math.round(r);
+      if (n - r === 0.5 && n % 2 !== 0) n -= 1;
+      const h = n * ulp(v);
+      return Math.abs(h) > 65504 ? Math.sign(v) * Infinity : h;
+    };
+    const bits = new Uint32Array(1);
+    const f32 = new Float32Array(bits.buffer);
+    const fromBits = (b: number): number => ((bits[0] = b >>> 0), f32[0]);
+    const values: number[] = [0, -0, Infinity, -Infinity, NaN, 65504, Math.fround(65519.996), 65520, -65520, 2 ** -24, 2 ** -25, 2 ** -26];
+    for (let b = 0; b < 2 ** 32; b += 4093) values.push(fromBits(b));
+    // Halfway between two halves: normal ones (low 13 of the 23 mantissa bits 0x1000) and subnormal ones ((k + ½)·2⁻²⁴).
+    for (let e = 103; e < 143; e++) for (const sign of [0, 0x80000000]) for (const m of [0x1000, 0x3000, 0x7fd000]) values.push(fromBits(sign | (e << 23) | m));
+    for (let k = 0; k < 1024; k++) values.push((k + 0.5) * 2 ** -24, -(k + 0.5) * 2 ** -24);
+    let ties = 0;
+    for (const v of values) {
+      assert.equal(v, Math.fround(v), `${v} is a float32`);
+      const got = fromHalf(toHalf(v));
+      const want = nearestHalf(v);
+      assert.ok(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${v}: ${got}, nearest ${want}`);
+      if (Number.isFinite(v) && v !== 0 && Math.abs((v / ulp(v)) % 1) === 0.5) ties++;
+    }
+    assert.ok(values.length > 1_000_000 && ties > 2000, `${values.length} values, ${ties} ties`);
+  });
+
   it('refuses a file that is not a checkpoint, or a truncated one', () => {
     assert.throws(() => decodeCheckpoint(new Uint8Array(20)), /Not a tiny GPT checkpoint: bad magic/);
     const bytes = encodeCheckpoint(TrainState.create(config).toCheckpoint(tokenizer, false));
