@@ -241,11 +241,12 @@ export class DemoController extends Disposable {
         { location: vscode.ProgressLocation.Notification, title: t('LLM Lab: {0}', session.snapshot.title), cancellable: true },
         async (progress, token) => {
           const sub = token.onCancellationRequested(() => session.controller.abort());
-          const total = Math.max(1, session.snapshot.plan.length);
           let reported = 0;
           const tick = setInterval(() => {
             const doneRuns = session.snapshot.runs.filter((r) => r.status === 'done').length;
             if (doneRuns > reported) {
+              // Read now: a plan that waits for the provider (see runDemo) may come after this notice.
+              const total = Math.max(1, session.snapshot.plan.length);
               progress.report({ increment: ((doneRuns - reported) / total) * 100, message: t('{0} of {1} runs done', doneRuns, total) });
               reported = doneRuns;
             }

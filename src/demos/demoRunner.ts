@@ -258,10 +258,16 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
     }
   };
   const codeLanguage = deps.codeLanguage ?? 'python';
-  let plannedOnBuiltin = options.provider === 'builtin';
-  let planned = plan(def, options, codeLanguage, plannedOnBuiltin);
-  const emitPlan = (): void => emit(-1, { type: 'plan', demoId: def.id, runs: planned.map(({ run: _run, ...rest }) => rest), parallel: def.options.parallel });
-  emitPlan();
+  // Planned once: at once, unless the runs depend on a provider not yet known (runs with a `builtin` override and no
+  // provider asked for: the built-in model may be the fallback), then as soon as the provider is resolved.
+  let once: Planned[] | undefined;
+  const planOnce = (onBuiltin: boolean): Planned[] => {
+    if (once) return once;
+    once = plan(def, options, codeLanguage, onBuiltin);
+    emit(-1, { type: 'plan', demoId: def.id, runs: once.map(({ run: _run, ...rest }) => rest), parallel: def.options.parallel });
+    return once;
+  };
+  if (options.provider !== undefined || ![...def.runs, ...def.extraRuns].some((r) => r.builtin)) planOnce(options.provider === 'builtin');
 
   const skeleton = (p: Planned): DemoRunResult => {
     const r: DemoRunResult = { label: p.label, prompt: p.prompt, output: '', runId: p.runId, temperature: p.temperature, messages: p.messages };
@@ -275,7 +281,7 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
     ok: false,
     provider: providerId,
     model,
-    runs: planned.map((p) => ({ ...skeleton(p), error })),
+    runs: planOnce(options.provider === 'builtin').map((p) => ({ ...skeleton(p), error })),
     error,
   });
 
@@ -305,12 +311,8 @@ async function runDemoUnsafe(def: DemoDefinition, options: RunDemoOptions, deps:
     );
   }
   const providerId = provider.id;
-  if ((providerId === 'builtin') !== plannedOnBuiltin && [...def.runs, ...def.extraRuns].some((r) => r.builtin)) {
-    // Known only now (the built-in model as the fallback): the runs it gets are the lecture sentences it can continue.
-    plannedOnBuiltin = providerId === 'builtin';
-    planned = plan(def, options, codeLanguage, plannedOnBuiltin);
-    emitPlan();
-  }
+  // The built-in model (asked for, or as the fallback) gets the runs' lecture sentences it can continue.
+  const planned = planOnce(providerId === 'builtin');
   // The built-in provider ignores a model name meant for an endpoint, except its own ('ngram', 'tinygpt', 'tinygpt-ppo', …).
   const modelFor = (id: string): string | undefined => (id !== 'builtin' || (options.model !== undefined && isBuiltinModel(options.model)) ? options.model : undefined);
   let model = modelFor(provider.id) || provider.defaultModel || options.model || '';

@@ -353,7 +353,7 @@ describe('demo runner', () => {
       assert.ok(plans(events)[0].every((r) => ENDPOINT.test(r.messages.at(-1)!.content)));
     });
 
-    it('builtin: as the fallback (known only after planning) the runs are planned again, and the playground session shows the prompts sent', async () => {
+    it('builtin: as the fallback (known only once the provider is resolved) the runs are planned once, for it, and the playground session shows the prompts sent', async () => {
       const builtin = fakeProvider([[LECTURE, ' feedback']], { id: 'builtin' });
       const events: [number, DemoUpdate][] = [];
       const session = newSession('s1', 'next-token', 'Next token', 0);
@@ -369,15 +369,39 @@ describe('demo runner', () => {
         },
       });
       assert.equal(result.provider, 'builtin');
-      assert.deepEqual(plans(events).map((runs) => runs.map((r) => r.label)), [['The capital of France is', 'To be, or not to'], ['lecture 0', 'lecture 1']]);
-      const replanned = events.findIndex(([, e]) => e.type === 'plan' && e.runs[0].label === 'lecture 0');
-      assert.ok(replanned < events.findIndex(([, e]) => e.type === 'start'), 'planned again before any run started');
+      assert.deepEqual(plans(events).map((runs) => runs.map((r) => r.label)), [['lecture 0', 'lecture 1']]);
+      assert.ok(events.findIndex(([, e]) => e.type === 'plan') < events.findIndex(([, e]) => e.type === 'start'), 'planned before any run started');
       assert.deepEqual(session.plan.map((p) => [p.label, p.prompt, p.messages.at(-1)?.content]), [
         ['lecture 0', sent('Reinforcement learning from human 0'), 'Reinforcement learning from human 0'],
         ['lecture 1', sent('Reinforcement learning from human 1'), 'Reinforcement learning from human 1'],
       ]);
       assert.equal(session.runs.length, 2);
       assert.deepEqual(result.runs.map((r) => r.prompt), [sent('Reinforcement learning from human 0'), sent('Reinforcement learning from human 1')]);
+    });
+
+    it('builtin: the plan waits for the provider only where it depends on it (overrides, no provider asked for); a failure still shows one plan', async () => {
+      const order: string[] = [];
+      const endpoint = fakeProvider([[/./, ' Paris']]);
+      const record = (request: { provider?: string }) => {
+        order.push(`resolve ${request.provider ?? 'default'}`);
+        return endpoint.provider;
+      };
+      const onUpdate = (_i: number, e: DemoUpdate) => {
+        if (e.type === 'plan') order.push('plan');
+      };
+      await runDemo(demo('zero-shot'), { onUpdate }, { resolveProvider: record });
+      await runDemo(nextToken(), { provider: 'openai-compatible', onUpdate }, { resolveProvider: record });
+      await runDemo(nextToken(), { onUpdate }, { resolveProvider: record });
+      assert.deepEqual(order, ['plan', 'resolve default', 'plan', 'resolve openai-compatible', 'resolve default', 'plan']);
+      const events: [number, DemoUpdate][] = [];
+      const failed = await runDemo(nextToken(), { onUpdate: (i, e) => events.push([i, e]) }, {
+        resolveProvider: () => {
+          throw new LlmError('unreachable', 'no');
+        },
+      });
+      assert.equal(failed.error?.kind, 'unreachable');
+      assert.deepEqual(plans(events).map((runs) => runs.map((r) => r.label)), [['The capital of France is', 'To be, or not to']]);
+      assert.deepEqual(failed.runs.map((r) => r.label), ['The capital of France is', 'To be, or not to']);
     });
 
     it('builtin: a prompt the reader edited is sent as written, also to the built-in model', async () => {
