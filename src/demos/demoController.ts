@@ -220,13 +220,15 @@ export class DemoController extends Disposable {
       finishSession(snapshot, result);
       this.services.log.info(`demo ${def.id}: ${result.ok ? 'ok' : `${result.error?.kind}: ${result.error?.message}`} (${id})`);
       this.remember({ id, title: snapshot.title, at: snapshot.startedAt, result });
-      if (start.recordProgress) this.services.progress.record({ kind: 'demoRun', demoId: def.id, ok: result.ok });
       try {
         session.listener?.finished(snapshot, result);
       } catch (error) {
         this.services.log.warn(`demos: a playground listener failed: ${String(error)}`);
       }
       resolveDone(result);
+      // Progress (its write, context keys and listeners: the lecture tree, an open lecture) is nothing the result
+      // depends on: recorded once the caller has the result, instead of in the same task before it.
+      if (start.recordProgress) setImmediate(() => this.services.progress.record({ kind: 'demoRun', demoId: def.id, ok: result.ok }));
     });
     return session;
   }

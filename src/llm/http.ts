@@ -9,6 +9,13 @@ export interface HttpClientOptions {
   timeoutMs: () => number;
   /** The API key and the one origin it may be sent to (the configured baseUrl's). */
   credentials?: () => { apiKey?: string; origin?: string };
+  /**
+   * The key's read from SecretStorage (a round trip to the workbench): `pending` resolves once credentials() has
+   * the key; `likely` says whether one is expected (stored, or seen, before). A request the key may go with (to the
+   * configured origin, auth not false) waits for the read, just before it is sent, only when a key is likely; else it
+   * goes without, and a 401/403 answer waits for the read and is sent again if that found a key. Other requests never wait.
+   */
+  key?: () => { pending?: Promise<void>; likely: boolean };
   /** One line per request (method, URL, status, timings); never headers or bodies. */
   log?: (line: string) => void;
   /** llmLab.maxResponseMegabytes: a response body larger than this is cut off with an error. */
@@ -277,8 +284,7 @@ export class HttpClient {
     const onAbort = (): void => controller.abort();
     request.signal.addEventListener('abort', onAbort, { once: true });
     const watchdog = new Watchdog(timeoutMs, () => controller.abort());
-    const credentials = request.auth === false ? undefined : this.options.credentials?.();
-    rememberSecret(credentials?.apiKey);
+    let credentials: { apiKey?: string; origin?: string } | undefined;
     let url = request.url;
     let method: string = request.method;
     let body = request.body === undefined ? undefined : JSON.stringify(request.body);
@@ -287,9 +293,21 @@ export class HttpClient {
       for (let hop = 0; ; hop++) {
         const headers: Record<string, string> = { Accept: request.accept ?? 'application/json' };
         if (body !== undefined) headers['Content-Type'] = 'application/json';
+        const { credentials: found, unread } = await this.credentialsFor(url, request.auth);
+        credentials = found;
+        rememberSecret(credentials?.apiKey);
         const authorization = authorizationFor(url, credentials);
         if (authorization) headers.Authorization = authorization;
         const res = await fetch(url, { method, headers, body, signal: controller.signal, redirect: 'manual' });
+        if (unread && !authorization && (res.status === 401 || res.status === 403)) {
+          // Sent before the key was read, as none was expected: if the read finds one, this request goes again with it.
+          await unread;
+          if (authorizationFor(url, this.options.credentials?.())) {
+            void res.body?.cancel().catch(() => undefined);
+            this.options.log?.(`${method} ${url} ${res.status}: sent again with the API key just read`);
+            continue;
+          }
+        }
         const location = res.headers.get('location');
         if (REDIRECTS.has(res.status) && location && hop < 5) {
           void res.body?.cancel().catch(() => undefined);
@@ -315,6 +333,22 @@ export class HttpClient {
       this.options.log?.(`${method} ${url} failed after ${Math.round(performance.now() - started)} ms: ${failure.kind}${failure.details.reason ? ` (${failure.details.reason})` : ''}`);
       throw failure;
     }
+  }
+
+  /**
+   * The credentials for a request to `url`. Waits for the key's read only when the key could be sent there and one
+   * is likely; `unread` is the read still pending when the request goes without waiting for it.
+   */
+  private async credentialsFor(url: string, auth: boolean | undefined): Promise<{ credentials?: { apiKey?: string; origin?: string }; unread?: Promise<void> }> {
+    const get = this.options.credentials;
+    if (auth === false || !get) return {};
+    const credentials = get();
+    if (!credentials.origin || originOf(url) !== originOf(credentials.origin)) return { credentials };
+    const key = this.options.key?.();
+    if (!key?.pending) return { credentials };
+    if (!key.likely) return { credentials, unread: key.pending };
+    await key.pending;
+    return { credentials: get() };
   }
 
   /**

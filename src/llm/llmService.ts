@@ -57,11 +57,12 @@ class LlmServiceImpl extends Disposable implements LlmService {
   ) {
     super();
     this.config = services.config;
-    this.keys = this.register(new ApiKeyStore(services.context.secrets, services.log));
+    this.keys = this.register(new ApiKeyStore(services.context.secrets, services.log, services.context.globalState));
     this.http = new HttpClient({
       timeoutMs: () => this.config.requestTimeoutMs,
       maxResponseBytes: () => this.config.maxResponseBytes,
       credentials: () => ({ apiKey: this.keys.current, origin: originOf(this.config.baseUrl) }),
+      key: () => this.keys.readState(),
       log: (line) => services.log.info(line),
     });
     this.detector = new AutoDetector({
@@ -107,7 +108,7 @@ class LlmServiceImpl extends Disposable implements LlmService {
   }
 
   async resolveProvider(opts: { provider?: ProviderId | 'auto'; baseUrl?: string; signal?: AbortSignal } = {}): Promise<ChatProvider> {
-    await this.keys.ready();
+    // The API key is not waited for here: the HTTP client waits for it right before a request it may go with.
     return resolveProvider(
       opts,
       { provider: this.config.provider, baseUrl: this.config.baseUrl, model: this.config.model },
@@ -149,7 +150,8 @@ class LlmServiceImpl extends Disposable implements LlmService {
       log.info(`run ${run.id}: done in ${result.totalMs} ms (first token ${result.ttftMs ?? '-'} ms, ${result.tokensPerSecond ?? '-'} tokens/s, finish ${result.finishReason ?? '-'})`);
       this.lastModel = result.model ?? filled.model;
       this.setStatus({ state: 'connected', provider: shortName(provider), model: this.lastModel });
-      this.recordConnected();
+      // Progress (a write, context keys, listeners) is not what the caller waits for: recorded after it has the result.
+      if (!this.connectedRecorded) setImmediate(() => this.recordConnected());
       return result;
     } catch (error) {
       const failure = toLlmError(error, { url: provider?.baseUrl, provider: provider?.id });

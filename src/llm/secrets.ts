@@ -5,6 +5,8 @@ import { t } from '../core/l10n';
 import type { Log } from '../core/log';
 
 export const API_KEY_SECRET = 'llmLab.apiKey';
+/** globalState: whether an API key is stored (a boolean, never the key itself). */
+const STORED_KEY = 'llmLab.apiKeyStored';
 
 /** A key is one token: no spaces, not empty. */
 export function validateApiKey(value: string): string | undefined {
@@ -21,15 +23,25 @@ export function validateApiKey(value: string): string | undefined {
 export class ApiKeyStore extends Disposable {
   private key: string | undefined;
   private loading: Promise<void>;
+  /** The read in flight (undefined once it is done). */
+  private pending: Promise<void> | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: Log) {
+  /**
+   * `stored`: where whether a key is stored is remembered (true/false only, never the key), so that requests wait for
+   * the SecretStorage read (a round trip to the workbench, 17–34 ms right after activation) only when a key is likely.
+   */
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: Log,
+    private readonly stored?: vscode.Memento,
+  ) {
     super();
-    this.loading = this.load();
+    this.loading = this.read();
     this.register(
       secrets.onDidChange((event) => {
-        if (event.key === API_KEY_SECRET) this.loading = this.load().then(() => this.changed.fire());
+        if (event.key === API_KEY_SECRET) this.loading = this.read().then(() => this.changed.fire());
       }),
     );
   }
@@ -43,16 +55,32 @@ export class ApiKeyStore extends Disposable {
     return this.loading;
   }
 
+  /** For the HTTP client: the read still in flight, and whether a key is likely (see HttpClientOptions.key). */
+  readState(): { pending?: Promise<void>; likely: boolean } {
+    if (!this.pending) return { likely: this.key !== undefined };
+    return { pending: this.pending, likely: this.key !== undefined || this.stored?.get<boolean>(STORED_KEY) === true };
+  }
+
   async set(value: string): Promise<void> {
     const key = value.trim();
     this.log.addSecret(key);
     this.key = key;
+    void this.stored?.update(STORED_KEY, true);
     await this.secrets.store(API_KEY_SECRET, key);
   }
 
   async clear(): Promise<void> {
     this.key = undefined;
+    void this.stored?.update(STORED_KEY, false);
     await this.secrets.delete(API_KEY_SECRET);
+  }
+
+  private read(): Promise<void> {
+    const reading = this.load().finally(() => {
+      if (this.pending === reading) this.pending = undefined;
+    });
+    this.pending = reading;
+    return reading;
   }
 
   private async load(): Promise<void> {
@@ -60,6 +88,8 @@ export class ApiKeyStore extends Disposable {
       const key = await this.secrets.get(API_KEY_SECRET);
       this.log.addSecret(key);
       this.key = key || undefined;
+      // Absent counts as false: written only when it says otherwise (a key stored before LLM Lab remembered it, or removed elsewhere).
+      if (this.stored && (this.stored.get<boolean>(STORED_KEY) === true) !== !!this.key) void this.stored.update(STORED_KEY, !!this.key);
     } catch (error) {
       this.log.warn(`could not read the API key from SecretStorage: ${String(error)}`);
     }

@@ -62,6 +62,72 @@ describe('llm: the API key goes only to the configured origin, only as a bearer 
     }
   });
 
+  /** A key read from SecretStorage that is still in flight until release(); `likely`: one is expected. */
+  const reading = (likely: boolean) => {
+    const state: { key?: string; done: boolean; waits: number } = { done: false, waits: 0 };
+    let release!: () => void;
+    let asked!: () => void;
+    const pending = new Promise<void>((resolve) => (release = resolve)).then(() => void (state.done = true));
+    const waited = new Promise<void>((resolve) => (asked = resolve));
+    const http = client({
+      credentials: () => ({ apiKey: state.key, origin: server.baseUrl }),
+      key: () => {
+        state.waits++;
+        asked();
+        return state.done ? { likely: state.key !== undefined } : { pending, likely };
+      },
+    });
+    return { state, http, waited, release: (key?: string) => ((state.key = key), release()) };
+  };
+
+  it('keys: with a key likely, a request it may go with waits for the read; other origins and probes never wait for it', async () => {
+    const { state, http, waited, release } = reading(true);
+    const other = await ModelServer.start();
+    try {
+      // Another origin and an auth:false probe go out while the key is still being read.
+      await new OllamaProvider(other.origin, http).listModels(never());
+      await http.getJson({ url: `${server.baseUrl}/models`, signal: never(), auth: false });
+      assert.equal(state.waits, 0);
+      assert.equal(other.requests.length, 1);
+      assert.equal(server.requests.length, 1);
+      // To the configured origin: nothing is sent until the read is done, then with the key it found.
+      const listing = new OpenAiCompatibleProvider(server.baseUrl, http).listModels(never());
+      await waited;
+      assert.equal(server.requests.length, 1, 'sent before the key was read');
+      release(KEY);
+      await listing;
+      assert.equal(server.requests.length, 2);
+      assert.equal(server.requests[0].headers.authorization, undefined);
+      assert.equal(server.requests[1].headers.authorization, `Bearer ${KEY}`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keys: with no key expected, a request goes before the read ends; a 401 then waits for it and goes again with the key it found', async () => {
+    const { http, release } = reading(false);
+    const provider = new OpenAiCompatibleProvider(server.baseUrl, http);
+    const answered = collect(provider.chat({ model: 'http-401-once', ...ask('x') }, never()));
+    const first = await server.waitForRequest('/v1/chat/completions');
+    assert.equal(first.headers.authorization, undefined);
+    release(KEY);
+    await answered;
+    const sent = server.requestsTo('/v1/chat/completions');
+    assert.equal(sent.length, 2);
+    assert.equal(sent[1].headers.authorization, `Bearer ${KEY}`);
+    assert.deepEqual(leaks(sent[1]), []);
+  });
+
+  it('keys: with no key expected and none found, a 401 is the answer (no second request)', async () => {
+    const { http, release } = reading(false);
+    const provider = new OpenAiCompatibleProvider(server.baseUrl, http);
+    const answered = collect(provider.chat({ model: 'http-401', ...ask('x') }, never()));
+    await server.waitForRequest('/v1/chat/completions');
+    release(undefined);
+    await rejectsWith(answered, 'auth');
+    assert.equal(server.requestsTo('/v1/chat/completions').length, 1);
+  });
+
   it('keys: a redirect to another origin is followed without the key', async () => {
     const provider = new OpenAiCompatibleProvider(server.baseUrl, keyed());
     await collect(provider.chat({ model: 'redirect-localhost', ...ask('x') }, never()));
