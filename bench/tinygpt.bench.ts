@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BpeTokenizer } from '../src/tinygpt/bpe';
 import { decodeCheckpoint } from '../src/tinygpt/checkpoint';
-import { BABY } from '../src/tinygpt/config';
+import { BABY, BUILTIN_STEPS, BUILTIN_TRAIN } from '../src/tinygpt/config';
 import { decodeCorpus } from '../src/tinygpt/corpusFile';
 import { exportGgufFile } from '../src/tinygpt/ggufExport';
 import { Gpt } from '../src/tinygpt/model';
@@ -251,7 +251,7 @@ async function lossAfterMinutes(results: BenchResult[], data: ReturnType<typeof 
   const config = { ...BABY, vocabSize: data.vocab };
   // The schedule of npm run train:builtin (6,000 steps): a 600-step schedule ended at ≈ 90 s, so the 3- and 10-minute
   // marks measured a finished run, not training time.
-  const state = TrainState.create(config, { batch: BATCH, steps: 6000, seed: 1337 }, sharedAllocate);
+  const state = TrainState.create(config, { batch: BATCH, steps: BUILTIN_STEPS, seed: BUILTIN_TRAIN.seed }, sharedAllocate);
   const trainer = await Trainer.start(state, { data, tokenizer: data.ck!.tokenizer, workers: THREADS, evalWindows: 64 });
   const started = performance.now();
   const reached: string[] = [];

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainBpe } from '../src/tinygpt/bpe';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/tinygpt/checkpoint';
-import { BABY } from '../src/tinygpt/config';
+import { BABY, BUILTIN_STEPS, BUILTIN_TRAIN, BUILTIN_VOCAB } from '../src/tinygpt/config';
 import { encodeCorpus } from '../src/tinygpt/corpusFile';
 import { loadCorpus, splitCorpus, tokenizeDocuments } from '../src/tinygpt/corpus';
 import { lectureBitsPerByte } from '../src/tinygpt/lectureBitsPerByte';
@@ -26,10 +26,6 @@ const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-
-export const BUILTIN_VOCAB = 2048;
-export const BUILTIN_STEPS = 6000;
-export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio: 0.1, weightDecay: 0.1, gradClip: 1, dropout: 0.2, seed: 1337 };
 
 async function main(): Promise<void> {
   const steps = Number(arg('steps') ?? BUILTIN_STEPS);

@@ -49,6 +49,11 @@ export const DEFAULT_TRAIN: TrainConfig = {
   seed: 1337,
 };
 
+/** How npm run train:builtin trains the shipped model (the bench's loss-after-minutes run uses the same schedule). */
+export const BUILTIN_VOCAB = 2048;
+export const BUILTIN_STEPS = 6000;
+export const BUILTIN_TRAIN = { batch: 12, lr: 2e-3, warmupSteps: 40, minLrRatio: 0.1, weightDecay: 0.1, gradClip: 1, dropout: 0.2, seed: 1337 };
+
 const positiveInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 /** Throws a RangeError naming the first problem; returns the config unchanged otherwise. */

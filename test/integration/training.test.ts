@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Frame } from 'playwright-core';
+import { MAX_STEPS } from '../../src/tinygpt/trainingMessages';
 import { activateExtension, closeAllEditors, setSetting, waitFor, waitForWebviewsSettled, webviewFrame } from './support/host';
 
 const id = (testId: string): string => `[data-testid="${testId}"]`;
@@ -15,16 +16,15 @@ async function status(frame: Frame): Promise<string> {
 
 async function waitStatus(frame: Frame, want: string | RegExp, timeoutMs = 60000): Promise<void> {
   let last = '';
-  try {
-    await waitFor(async () => {
-      last = await status(frame);
-      return typeof want === 'string' ? last === want : want.test(last);
-    }, `training status ${String(want)}`, timeoutMs, 200);
-  } catch (error) {
-    // Say what the page showed instead, so that a failure tells its cause (a run that ended, an error, a lost page).
-    const shown = await textOf(frame, 'train-status').catch((e: unknown) => `(page unreadable: ${String(e)})`);
-    throw new Error(`${(error as Error).message}; the page shows status "${last}": ${shown}`);
-  }
+  await waitFor(async () => {
+    last = await status(frame);
+    return typeof want === 'string' ? last === want : want.test(last);
+  }, `training status ${String(want)}`, {
+    timeoutMs,
+    intervalMs: 200,
+    // What the page showed instead tells the cause: a run that ended, an error, a lost page.
+    describe: async () => `the page shows status "${last}": ${await textOf(frame, 'train-status')}`,
+  });
 }
 
 /** The step the page shows ("12 / 200" → 12). */
@@ -77,7 +77,7 @@ describe('training panel: watch a GPT learn', function () {
   it('trains from scratch: the loss curve, tokens/s and samples appear; pause, resume, cancel', async () => {
     // The most steps the page takes: the tiny size trains ≈ 16 steps/s here (8,482 tokens/s), so a 300-step run could
     // end before the Pause click and the test then waited for a pause that cannot come (1 of 3 full runs failed so).
-    await setNumber(frame, 'train-steps', 5000);
+    await setNumber(frame, 'train-steps', MAX_STEPS);
     await setNumber(frame, 'train-every', 4);
     await frame.click(id('train-start'));
     await waitStatus(frame, 'running');
@@ -103,7 +103,7 @@ describe('training panel: watch a GPT learn', function () {
     await frame.click(id('train-cancel'));
     await waitStatus(frame, 'cancelled');
     const stopped = await shownStep(frame);
-    assert.ok(stopped > 0 && stopped < 5000, `stopped at ${stopped}`);
+    assert.ok(stopped > 0 && stopped < MAX_STEPS, `stopped at ${stopped}`);
     assert.equal(await frame.isDisabled(id('train-start')), false);
     // The model the panel now talks about is the one just trained.
     await waitFor(async () => /Your last trained model/.test(await textOf(frame, 'training-model')), 'the trained model replaces the shipped one');

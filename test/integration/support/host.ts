@@ -15,8 +15,20 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls until check() returns a truthy value or the time is up (then throws with the message). */
-export async function waitFor<T>(check: () => T | Promise<T>, message: string, timeoutMs = 10000, intervalMs = 100): Promise<NonNullable<T>> {
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Called once on timeout: what the state was instead, so that a failure names its cause. */
+  describe?: () => string | Promise<string>;
+}
+
+/**
+ * Polls until check() returns a truthy value or the time is up (then throws with the message, the last error and,
+ * when given, what describe() says the state was).
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, message: string, timeoutOrOptions: number | WaitOptions = 10000, intervalMs = 100): Promise<NonNullable<T>> {
+  const options: WaitOptions = typeof timeoutOrOptions === 'number' ? { timeoutMs: timeoutOrOptions, intervalMs } : timeoutOrOptions;
+  const timeoutMs = options.timeoutMs ?? 10000;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -26,9 +38,13 @@ export async function waitFor<T>(check: () => T | Promise<T>, message: string, t
     } catch (error) {
       lastError = error;
     }
-    await sleep(intervalMs);
+    await sleep(options.intervalMs ?? 100);
   }
-  throw new Error(`timed out after ${timeoutMs} ms: ${message}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+  let seen = '';
+  if (options.describe) {
+    seen = await Promise.resolve(options.describe()).then((text) => `; instead: ${text}`, (error: unknown) => `; state unreadable: ${String(error)}`);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms: ${message}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}${seen}`);
 }
 
 let browser: Browser | undefined;
