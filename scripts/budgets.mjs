@@ -100,6 +100,11 @@ hostBudget('lecture panel: open command to section paint (warm), absolute ceilin
 // cold reached 4.3× and 5.5×. Cold's remaining ≈ 100 ms, traced per layer: SecretStorage 17–34 ms, first byte +15–20,
 // body +40–60, the run's bookkeeping after the stream (history, progress, first calls) +10–20. Not tightened: 3× would
 // leave no margin above 2.7× (seen before at load 7).
+// Baseline corrected (2026-12-06): the test server built all 20,000 frames before its first byte, 45-100 ms that
+// both sides paid (and the cold run alone paid again, its prompt being new to the server), so the ratios above were
+// diluted. It now builds a tokens-N stream once per model; raw fell from ≈ 95 to 35-55 ms. Fresh suite, three runs:
+// warm 1.45×, 0.70×, 1.50×; cold 2.54×, 1.44×, 3.0× (runDemo 112-164 ms). Plain Node (bench/streamingPath.bench.ts):
+// warm 1.06-1.30×, cold 1.74-1.90× (the first run's JIT). Ceilings unchanged; the 1.2× goal is not met cold.
 hostBudget('streaming overhead, warm: llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (warm)'], 'fresh', (ratio) => ratio <= 1.8, '≤ 1.8× (goal 1.2×)');
 hostBudget('streaming overhead, cold (first run after activation): llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (cold)'], 'fresh', (ratio) => ratio <= 4, '≤ 4× (goal 1.2×)');
 let failed = 0;

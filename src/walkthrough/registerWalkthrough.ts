@@ -18,15 +18,14 @@ export function registerWalkthrough(services: Services, progress: ProgressStore)
         // one instead: the service registers extension walkthroughs only after asking the experiment service,
         // which it gives up to 5 s (offline, it takes all 5). While the page still shows another walkthrough
         // (an editor tab VS Code gives no input type, without our title), ask again. Once ours has shown, or the
-        // reader has moved on to any other editor (the lecture a step opened), never again: a late retry would
-        // pull the walkthrough back over what the reader just opened.
+        // reader has moved on to any other editor (the lecture a step opened) or closed the page, never again: a
+        // late retry would pull the walkthrough back over what the reader just opened, or reopen what they closed.
         let settled = false;
         for (const at of [700, 2000, 3500, 5500, 8000]) {
           setTimeout(() => {
             if (settled) return;
             const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-            if (!tab) return;
-            if (tab.input !== undefined || tab.label.includes('ChatGPT')) {
+            if (!tab || tab.input !== undefined || tab.label.includes('ChatGPT')) {
               settled = true;
               return;
             }

@@ -119,6 +119,9 @@ export async function startCodeServer(options) {
     'update.mode': 'none',
     'security.workspace.trust.startupPrompt': 'never',
     'window.restoreWindows': 'none',
+    // code-server's port forwarding scans /proc (a shell running `ls -l /proc/*/fd`) every 2 s or more, in the
+    // extension host, once a test server listens: noise in every timing a test takes, and absent from desktop VS Code.
+    'remote.autoForwardPorts': false,
     ...options.settings,
   };
   writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));

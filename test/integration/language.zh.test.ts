@@ -28,7 +28,14 @@ describe('Chinese display language', () => {
     // The walkthrough's markdown media is a webview too; in code-server all webviews share one service-worker
     // scope and two registering at once can leave one blank. Let the walkthrough's webviews go first.
     await closeAllEditors();
-    await waitFor(async () => (await (await workbenchPage()).locator('.getting-started-step').count()) === 0, 'the walkthrough closed');
+    const page = await workbenchPage();
+    await waitFor(async () => (await page.locator('.getting-started-step').count()) === 0, 'the walkthrough closed', {
+      describe: async () => {
+        const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => `"${t.label}"${t.input === undefined ? ' (no input)' : ''}`));
+        const steps = await page.locator('.getting-started-step .step-title').allTextContents();
+        return `tabs [${tabs.join(', ')}], ${steps.length} step(s) shown: ${steps.slice(0, 3).join(' | ')}`;
+      },
+    });
     await waitForWebviewsSettled();
     await vscode.commands.executeCommand('llmLab.openLecture', 'chain-of-thought');
     const frame = await webviewFrame('h1[data-section-id="chain-of-thought"]');

@@ -125,6 +125,12 @@ export class ModelServer extends EventEmitter {
   models: string[];
   private rules: Rule[] = [...DEFAULT_RULES];
   private fallbackReply = DEFAULT_REPLY;
+  /**
+   * The frames of tokens-N streams (role, N tokens, finish), built once per model: building 20,000 frames takes
+   * this process 50-100 ms (varying with its own GC) before the first byte, time a stream benchmark would count
+   * as the client's. A real server sends its first token long before it has generated the last.
+   */
+  private readonly tokenStreams = new Map<string, string[]>();
   private readonly counters = new Map<string, number>();
   private readonly liveSockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -355,6 +361,10 @@ export class ModelServer extends EventEmitter {
       });
       return;
     }
+    if (openai && /^tokens-\d+$/.test(scenario) && record.json.stream === true && !record.json.logprobs) {
+      await this.tokenStream(record.json, res, Number(scenario.slice(7)));
+      return;
+    }
     const reply = this.replyFor(record.json.messages, scenario);
     if (ollama) await this.ollamaChat(record, res, scenario, reply);
     else await this.openaiChat(record, res, scenario, reply);
@@ -511,6 +521,28 @@ export class ModelServer extends EventEmitter {
 
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     await this.writeFrames(res, frames, scenario);
+  }
+
+  /** tokens-N, streamed: exactly N tokens (whatever max_tokens says), then usage when asked and [DONE]. */
+  private async tokenStream(json: ChatBody, res: http.ServerResponse, n: number): Promise<void> {
+    const model = json.model ?? '';
+    let frames = this.tokenStreams.get(model);
+    if (!frames) {
+      const head = { id: `chatcmpl-t${n}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, system_fingerprint: 'fp_test' };
+      const frame = (delta: Record<string, unknown>, finishReason: string | null = null): string =>
+        `data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], usage: null, obfuscation: 'x1' })}\n\n`;
+      frames = [frame({ role: 'assistant', content: '' }), ...Array.from({ length: n }, (_, i) => frame({ content: ` w${i % 1000}` })), frame({}, 'stop')];
+      this.tokenStreams.set(model, frames);
+    }
+    const tail: string[] = [];
+    if (json.stream_options?.include_usage) {
+      const promptTokens = (json.messages as Message[]).reduce((sum, m) => sum + tokenize(String(m.content ?? '')).length, 0);
+      const usage = { prompt_tokens: promptTokens, completion_tokens: n, total_tokens: promptTokens + n };
+      tail.push(`data: ${JSON.stringify({ id: `chatcmpl-t${n}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [], usage })}\n\n`);
+    }
+    tail.push('data: [DONE]\n\n');
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    await this.writeFrames(res, [...frames, ...tail], 'tokens-');
   }
 
   private async ollamaChat(record: RecordedRequest, res: http.ServerResponse, scenario: string, reply: { text: string; reasoning?: string }): Promise<void> {
