@@ -1,6 +1,6 @@
 // Streaming overhead in the real host: one 20,000-token stream through llmLab.runDemo vs a raw fetch read of
 // the same stream from the local test server, cold (first run after activation, against a warm server) and
-// warm (best of 3). Measured by test/integration/streaming.fresh.test.ts (npm run test:integration -- --suite
+// warm (best of 5). Measured by test/integration/streaming.fresh.test.ts (npm run test:integration -- --suite
 // fresh), which writes test-results/host-figures.json; this reports those figures against the ≤ 1.2× budget
 // (scripts/budgets.mjs holds the same budget). A missing figure is an error, never a pass.
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export async function run(): Promise<BenchResult[]> {
   const raw = get('streaming: raw fetch read, 20,000 tokens (best)');
   return (['cold', 'warm'] as const).map((kind) => {
     const ratio = get(`streaming: runDemo / raw fetch, 20,000 tokens (${kind})`);
-    const through = get(kind === 'cold' ? 'streaming: runDemo, 20,000 tokens (cold)' : 'streaming: runDemo, 20,000 tokens (warm, best of 3)');
+    const through = get(kind === 'cold' ? 'streaming: runDemo, 20,000 tokens (cold)' : 'streaming: runDemo, 20,000 tokens (warm, best of 5)');
     return {
       name: `streaming in the real host (${kind}): llmLab.runDemo / raw fetch, 20,000 tokens`,
       ratio: ratio.value,

@@ -87,14 +87,15 @@ describe('streaming overhead: llmLab.runDemo vs a raw fetch of the same stream',
     server?.child.kill();
   });
 
-  it(`one ${TOKENS.toLocaleString('en')}-token stream, cold (first run after activation) and warm (best of 3)`, async () => {
+  it(`one ${TOKENS.toLocaleString('en')}-token stream, cold (first run after activation) and warm (best of 5)`, async () => {
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, false, 'LLM Lab was already active: the cold run would not be cold');
     const coldRaw = await rawRead(server.baseUrl);
     await activateExtension();
     const cold = await profiled('cold', throughRunDemo);
     const raws: number[] = [coldRaw.ms];
     const runs: number[] = [];
-    for (let round = 0; round < 3; round++) {
+    // Five rounds: with the server's frames built once, a raw read is ≈ 45 ms, so one slow round weighs more.
+    for (let round = 0; round < 5; round++) {
       // Alternate the order so neither side always runs right after the other.
       if (round % 2) runs.push(await throughRunDemo());
       raws.push((await rawRead(server.baseUrl)).ms);
@@ -105,9 +106,9 @@ describe('streaming overhead: llmLab.runDemo vs a raw fetch of the same stream',
     const warm = Math.min(...runs);
     recordFigure(`streaming: raw fetch read, ${TOKENS.toLocaleString('en')} tokens (best)`, raw, 'ms');
     recordFigure(`streaming: runDemo, ${TOKENS.toLocaleString('en')} tokens (cold)`, cold, 'ms');
-    recordFigure(`streaming: runDemo, ${TOKENS.toLocaleString('en')} tokens (warm, best of 3)`, warm, 'ms');
+    recordFigure(`streaming: runDemo, ${TOKENS.toLocaleString('en')} tokens (warm, best of 5)`, warm, 'ms');
     recordFigure(`streaming: runDemo / raw fetch, ${TOKENS.toLocaleString('en')} tokens (cold)`, cold / raw, '×');
     recordFigure(`streaming: runDemo / raw fetch, ${TOKENS.toLocaleString('en')} tokens (warm)`, warm / raw, '×');
-    console.log(`      ${TOKENS} tokens (${coldRaw.bytes} bytes): raw ${raw.toFixed(0)} ms, runDemo cold ${cold.toFixed(0)} ms (${(cold / raw).toFixed(2)}×), warm ${warm.toFixed(0)} ms (${(warm / raw).toFixed(2)}×); budget ≤ 1.2× in scripts/budgets.mjs`);
+    console.log(`      ${TOKENS} tokens (${coldRaw.bytes} bytes): raw ${raw.toFixed(0)} ms, runDemo cold ${cold.toFixed(0)} ms (${(cold / raw).toFixed(2)}×), warm ${warm.toFixed(0)} ms (${(warm / raw).toFixed(2)}×); budgets in scripts/budgets.mjs`);
   });
 });
