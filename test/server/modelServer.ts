@@ -523,7 +523,7 @@ export class ModelServer extends EventEmitter {
     await this.writeFrames(res, frames, scenario);
   }
 
-  /** tokens-N, streamed: exactly N tokens (whatever max_tokens says), then usage when asked and [DONE]. */
+  /** tokens-N, streamed: exactly N tokens (whatever max_tokens or stop say), then usage when asked and [DONE]. */
   private async tokenStream(json: ChatBody, res: http.ServerResponse, n: number): Promise<void> {
     const model = json.model ?? '';
     let frames = this.tokenStreams.get(model);
