@@ -44,10 +44,10 @@ describe('a fresh window with an empty workspace', () => {
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     await waitFor(() => activations(extensionHostLog()).length > 0, 'the extension host logged the start-up activations (the runner at least)', 15000);
     const log = activations(extensionHostLog());
-    recordFigure('fresh window: LLM Lab active after start-up (1 = yes)', extension.isActive ? 1 : 0, 'flag');
+    recordFigure('fresh window: LLM Lab active after start-up (1 = yes)', extension.isActive ? 1 : 0, 'flag', 'max');
     // VS Code logs `onLanguage` (emmet listens to it) when the start-up creates a text model: the event that
     // activated LLM Lab through onLanguage:plaintext before it stopped listening to plaintext.
-    recordFigure('fresh window: a text model was created at start-up (onLanguage fired, 1 = yes)', log.some((l) => / ← onLanguage(:|$)/.test(l)) ? 1 : 0, 'flag');
+    recordFigure('fresh window: a text model was created at start-up (onLanguage fired, 1 = yes)', log.some((l) => / ← onLanguage(:|$)/.test(l)) ? 1 : 0, 'flag', 'max');
     const ours = log.filter((l) => l.startsWith(`${EXTENSION_ID} `));
     assert.deepEqual(ours, [], `LLM Lab was activated by: ${ours.join(', ')}`);
     assert.equal(extension.isActive, false, `LLM Lab is active in a fresh window (activations seen: ${log.join('; ')})`);

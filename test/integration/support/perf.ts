@@ -1,8 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Records a figure measured in the real host (read by `npm run bench` and the closing notes). */
-export function recordFigure(name: string, value: number, unit: string): void {
+/**
+ * Records a figure measured in the real host (read by `npm run bench` and the closing notes). With `keep`, a figure
+ * already recorded in this run (by a suite that runs in more than one window) stays if it is smaller ('min': the
+ * best of the windows) or larger ('max': a flag any window raised).
+ */
+export function recordFigure(name: string, value: number, unit: string, keep?: 'min' | 'max'): void {
   const root = process.env.LLMLAB_REPO_ROOT;
   if (!root) return;
   const dir = join(root, 'test-results');
@@ -14,6 +18,9 @@ export function recordFigure(name: string, value: number, unit: string): void {
   } catch {
     figures = {};
   }
-  figures[name] = { value: Math.round(value * 100) / 100, unit, at: new Date().toISOString() };
+  const rounded = Math.round(value * 100) / 100;
+  const recorded = figures[name]?.value;
+  if (recorded !== undefined && ((keep === 'min' && recorded <= rounded) || (keep === 'max' && recorded >= rounded))) return;
+  figures[name] = { value: rounded, unit, at: new Date().toISOString() };
   writeFileSync(file, JSON.stringify(figures, null, 2));
 }
