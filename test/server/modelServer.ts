@@ -119,6 +119,13 @@ const STATUS_TEXT: Record<number, { type: string; code: string | null; message: 
   503: { type: 'server_error', code: null, message: 'The engine is currently overloaded, please try again later.' },
 };
 
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+
+/** Prompt tokens of a chat request, as the usage the server reports counts them. */
+function promptTokenCount(json: ChatBody): number {
+  return (json.messages as Message[]).reduce((sum, m) => sum + tokenize(String(m.content ?? '')).length, 0);
+}
+
 export class ModelServer extends EventEmitter {
   readonly requests: RecordedRequest[] = [];
   readonly sockets = new Map<number, SocketRecord>();
@@ -475,7 +482,7 @@ export class ModelServer extends EventEmitter {
             ],
           }
         : null;
-    const promptTokens = (json.messages as Message[]).reduce((sum, m) => sum + tokenize(String(m.content ?? '')).length, 0);
+    const promptTokens = promptTokenCount(json);
     const usage = { prompt_tokens: promptTokens, completion_tokens: tokens.length, total_tokens: promptTokens + tokens.length };
     const reasoningField = scenario === 'reasoning-field' ? 'reasoning' : 'reasoning_content';
 
@@ -519,7 +526,7 @@ export class ModelServer extends EventEmitter {
     }
     if (scenario === 'crlf') for (let i = 0; i < frames.length; i++) frames[i] = frames[i].replace(/\n/g, '\r\n');
 
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, SSE_HEADERS);
     await this.writeFrames(res, frames, scenario);
   }
 
@@ -536,12 +543,12 @@ export class ModelServer extends EventEmitter {
     }
     const tail: string[] = [];
     if (json.stream_options?.include_usage) {
-      const promptTokens = (json.messages as Message[]).reduce((sum, m) => sum + tokenize(String(m.content ?? '')).length, 0);
+      const promptTokens = promptTokenCount(json);
       const usage = { prompt_tokens: promptTokens, completion_tokens: n, total_tokens: promptTokens + n };
       tail.push(`data: ${JSON.stringify({ id: `chatcmpl-t${n}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [], usage })}\n\n`);
     }
     tail.push('data: [DONE]\n\n');
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, SSE_HEADERS);
     await this.writeFrames(res, [...frames, ...tail], 'tokens-');
   }
 
@@ -551,7 +558,7 @@ export class ModelServer extends EventEmitter {
     const { tokens, reasoning, finish } = this.plan(json, reply, json.options?.num_predict);
     const at = (): string => new Date().toISOString();
     const wantLogprobs = json.logprobs === true;
-    const promptTokens = (json.messages as Message[]).reduce((sum, m) => sum + tokenize(String(m.content ?? '')).length, 0);
+    const promptTokens = promptTokenCount(json);
     const last = {
       model,
       created_at: at(),

@@ -107,12 +107,14 @@ export async function webviewFrame(selector: string, timeoutMs = 20000, interval
     }
     return undefined;
   };
-  try {
-    return await waitFor(find, `a webview frame with ${selector}`, timeoutMs, intervalMs);
-  } catch (error) {
-    const { frames, blank } = await webviewCounts(page);
-    throw new Error(`${(error as Error).message}; ${frames} webview frame(s) in the window, ${blank} of them blank${await webviewBodies(page)}`);
-  }
+  return waitFor(find, `a webview frame with ${selector}`, {
+    timeoutMs,
+    intervalMs,
+    describe: async () => {
+      const { frames, blank } = await webviewCounts(page);
+      return `${frames} webview frame(s) in the window, ${blank} of them blank${await webviewBodies(page)}`;
+    },
+  });
 }
 
 /**
