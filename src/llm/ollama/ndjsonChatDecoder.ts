@@ -115,7 +115,7 @@ export class NdjsonChatDecoder {
     const text = this.templates.match(line);
     const template = this.templates.last;
     if (text !== undefined && template) {
-      template.applyTo(this.state);
+      this.templates.applyLast(this.state);
       if (text) this.add(out, { type: template.kind, text });
       return;
     }
@@ -128,6 +128,7 @@ export class NdjsonChatDecoder {
     if (!isObject(json)) throw badResponse(t('a line that is not a JSON object: {0}', line.slice(0, 60)), this.ctx);
     const scratch = this.scratch;
     scratch.length = 0;
+    this.templates.stateWritten();
     ollamaObjectEvents(json, this.state, scratch, this.ctx);
     for (let i = 0; i < scratch.length; i++) this.add(out, scratch[i]);
     if (scratch.length === 1 && (scratch[0].type === 'text' || scratch[0].type === 'reasoning')) this.templates.learn(line);

@@ -209,7 +209,7 @@ export class SseChatDecoder {
       if (fast !== undefined && template) {
         this.messages++;
         this.events++;
-        template.applyTo(this.state);
+        templates.applyLast(this.state);
         if (fast) this.delta(template.kind, fast);
         at = template.blockEnd;
         continue;
@@ -252,9 +252,10 @@ export class SseChatDecoder {
       return;
     }
     // What a template matches is a JSON object: not empty, blank, [DONE] or an error event.
+    const templates = this.templates;
     this.messages++;
     this.events++;
-    template.applyTo(this.state);
+    templates.applyLast(this.state);
     if (text) this.delta(template.kind, text);
   }
 
@@ -270,11 +271,12 @@ export class SseChatDecoder {
       return;
     }
     if (!data || (data.charCodeAt(0) <= 32 && !data.trim())) return;
-    const text = templatesTried ? undefined : this.templates.match(data);
-    const template = this.templates.last;
+    const templates = this.templates;
+    const text = templatesTried ? undefined : templates.match(data);
+    const template = templates.last;
     if (text !== undefined && template) {
       this.events++;
-      template.applyTo(this.state);
+      templates.applyLast(this.state);
       if (text) this.delta(template.kind, text);
       return;
     }
@@ -291,6 +293,7 @@ export class SseChatDecoder {
       return;
     }
     const scratch = this.scratch;
+    templates.stateWritten();
     try {
       chatObjectEvents(json, this.state, scratch, this.ctx);
     } catch (error) {

@@ -108,6 +108,46 @@ describe('llm: chunk templates (pure)', () => {
     for (const text of misses) assert.equal(template.match(text), undefined, text);
   });
 
+  it('templates: a stream of matching chunks assigns the state once, and again after a chunk read through JSON.parse wrote to it', () => {
+    const templates = new ChunkTemplates(readChat);
+    templates.learn(openai('a'));
+    let writes = 0;
+    const state = new Proxy({}, {
+      set: (target, key, value) => {
+        writes++;
+        return Reflect.set(target, key, value);
+      },
+    });
+    for (let i = 0; i < 100; i++) {
+      assert.equal(templates.match(openai(` w${i}`)), ` w${i}`);
+      templates.applyLast(state);
+    }
+    assert.equal(writes, 1, 'the template assigns its one field (model) once for 100 chunks');
+    assert.equal(state.model, 'gpt-x');
+    // Another model's chunk goes through JSON.parse and the reader writes to the state; the next match assigns again.
+    const other = openai('b').replace('"gpt-x"', '"gpt-y"');
+    assert.equal(templates.match(other), undefined);
+    templates.stateWritten();
+    readChat(JSON.parse(other) as Record<string, unknown>, state, []);
+    assert.equal(state.model, 'gpt-y');
+    assert.equal(templates.match(openai('c')), 'c');
+    templates.applyLast(state);
+    assert.equal(state.model, 'gpt-x');
+    assert.equal(writes, 3);
+  });
+
+  it('sse decoder: a chunk read through JSON.parse between matched ones leaves the state as JSON.parse alone would, after every push', () => {
+    const block = (model: string, content: string): string => `data: ${openai(content).replace('"gpt-x"', JSON.stringify(model))}\n\n`;
+    const blocks = [block('m', 'a'), block('m', 'b'), block('m', 'c'), block('other', 'd'), block('m', 'e'), block('m', 'f'), block('other', 'g')];
+    for (const coalesce of [false, true]) {
+      const decoder = new SseChatDecoder({}, { coalesce });
+      for (const [i, text] of blocks.entries()) {
+        decoder.push(new TextEncoder().encode(text));
+        assert.equal(decoder.state.model, JSON.parse(text.slice(6)).model, `after block ${i} (coalesce ${coalesce})`);
+      }
+    }
+  });
+
   it('template: nothing is learned from a chunk without exactly one text or reasoning event', () => {
     assert.equal(ChunkTemplate.learn(openai(''), readChat), undefined);
     assert.equal(ChunkTemplate.learn(JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }), readChat), undefined);
