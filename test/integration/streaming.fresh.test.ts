@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DemoResult } from '../../src/demos/demoTypes';
 import { startModelServerProcess } from '../server/modelServerProcess';
-import { activateExtension, EXTENSION_ID, setSetting } from './support/host';
+import { activateExtension, disconnectWorkbench, EXTENSION_ID, setSetting } from './support/host';
 import { recordFigure } from './support/perf';
 
 const TOKENS = 20_000;
@@ -73,6 +73,8 @@ describe('streaming overhead: llmLab.runDemo vs a raw fetch of the same stream',
   let server: { child: ChildProcess; baseUrl: string };
 
   before(async () => {
+    // The fresh-window test before this one watched the page over CDP: that traffic would be measured too.
+    await disconnectWorkbench();
     // The test model server in a process of its own, as a real server is.
     const started = await startModelServerProcess(process.env.LLMLAB_REPO_ROOT!, { ...process.env, ELECTRON_RUN_AS_NODE: '1' });
     server = { child: started.child, baseUrl: `${started.origin}/v1` };
