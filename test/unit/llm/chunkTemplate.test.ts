@@ -112,7 +112,7 @@ describe('llm: chunk templates (pure)', () => {
     const templates = new ChunkTemplates(readChat);
     templates.learn(openai('a'));
     let writes = 0;
-    const state = new Proxy({}, {
+    const state = new Proxy<ChatStreamState>({}, {
       set: (target, key, value) => {
         writes++;
         return Reflect.set(target, key, value);
