@@ -114,9 +114,9 @@ hostBudget('lecture panel: open command to section paint (warm), absolute ceilin
 // measured extension host and carried the workbench page's events into it (58 ms of zlib in one profiled cold run);
 // the streaming test now closes it first (5 ms after). Templates assign their fields once per run of matching chunks
 // (was once per chunk: 6.9 ms self in a host cold profile). Fresh suite after both, four runs (one a full CI run):
-// warm 1.10-1.24×, cold 2.13-2.99× (raw 35-53 ms, cold 101-149 ms). The cold run is CPU-bound (process CPU time ≈ its wall time, ≈ 150 ms
-// vs ≈ 50 ms warm): the first run's compilation, and a 9-13 ms scavenge of what activation left in the young
-// generation. In plain Node (bench/streamingPath.bench.ts, now 5 fresh processes) cold is 1.23-1.53×, warm 1.02-1.08×.
+// warm 1.10-1.24×, cold 2.13-2.99× (raw 35-53 ms, cold 101-149 ms). The cold run is CPU-bound (the process's CPU
+// time ≈ its wall time, ≈ 150 ms vs ≈ 50 ms warm): the first run's compilation, and a 9-13 ms scavenge of what
+// activation left in the young generation. In plain Node (bench/streamingPath.bench.ts, now 5 fresh processes) cold is 1.23-1.53×, warm 1.02-1.08×.
 hostBudget('streaming overhead, warm: llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (warm)'], 'fresh', (ratio) => ratio <= 1.8, '≤ 1.8× (goal 1.2×)');
 hostBudget('streaming overhead, cold (first run after activation): llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (cold)'], 'fresh', (ratio) => ratio <= 6, '≤ 6× (goal 1.2×)');
 let failed = 0;
