@@ -245,14 +245,14 @@ export class SseChatDecoder {
 
   /** The value of a `data:` line read by the fast path: input[start, end). */
   private onDataAt(input: string, start: number, end: number): void {
-    const text = this.templates.match(input, start, end);
-    const template = this.templates.last;
+    const templates = this.templates;
+    const text = templates.match(input, start, end);
+    const template = templates.last;
     if (text === undefined || !template) {
       this.onData(input.slice(start, end), undefined, true);
       return;
     }
     // What a template matches is a JSON object: not empty, blank, [DONE] or an error event.
-    const templates = this.templates;
     this.messages++;
     this.events++;
     templates.applyLast(this.state);
