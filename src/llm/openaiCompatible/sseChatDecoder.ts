@@ -208,9 +208,7 @@ export class SseChatDecoder {
       const template = templates.last;
       if (fast !== undefined && template) {
         this.messages++;
-        this.events++;
-        templates.applyLast(this.state);
-        if (fast) this.delta(template.kind, fast);
+        this.templateMatched(template.kind, fast);
         at = template.blockEnd;
         continue;
       }
@@ -245,18 +243,22 @@ export class SseChatDecoder {
 
   /** The value of a `data:` line read by the fast path: input[start, end). */
   private onDataAt(input: string, start: number, end: number): void {
-    const templates = this.templates;
-    const text = templates.match(input, start, end);
-    const template = templates.last;
+    const text = this.templates.match(input, start, end);
+    const template = this.templates.last;
     if (text === undefined || !template) {
       this.onData(input.slice(start, end), undefined, true);
       return;
     }
     // What a template matches is a JSON object: not empty, blank, [DONE] or an error event.
     this.messages++;
+    this.templateMatched(template.kind, text);
+  }
+
+  /** An event the last template matched: its state assignments and its text (none for ""). */
+  private templateMatched(kind: 'text' | 'reasoning', text: string): void {
     this.events++;
-    templates.applyLast(this.state);
-    if (text) this.delta(template.kind, text);
+    this.templates.applyLast(this.state);
+    if (text) this.delta(kind, text);
   }
 
   private onData(data: string, event: string | undefined, templatesTried = false): void {
@@ -275,9 +277,7 @@ export class SseChatDecoder {
     const text = templatesTried ? undefined : templates.match(data);
     const template = templates.last;
     if (text !== undefined && template) {
-      this.events++;
-      templates.applyLast(this.state);
-      if (text) this.delta(template.kind, text);
+      this.templateMatched(template.kind, text);
       return;
     }
     let json: unknown;
