@@ -14,27 +14,9 @@ export function registerWalkthrough(services: Services, progress: ProgressStore)
       run: async () => {
         const open = () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false);
         await open();
-        // Asked before the walkthrough service has registered LLM Lab's walkthrough, VS Code shows its own default
-        // one instead: the service registers extension walkthroughs only after asking the experiment service,
-        // which it gives up to 5 s (offline, it takes all 5). While the page still shows another walkthrough
-        // (an editor tab VS Code gives no input type, without our title), ask again. Once ours has shown, or the
-        // reader has moved on to any other editor (the lecture a step opened) or closed the page, never again: a
-        // late retry would pull the walkthrough back over what the reader just opened, or reopen what they closed.
-        let settled = false;
-        for (const at of [700, 2000, 3500, 5500, 8000]) {
-          setTimeout(() => {
-            if (settled) return;
-            const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-            if (!tab || tab.input !== undefined || tab.label.includes('ChatGPT')) {
-              settled = true;
-              return;
-            }
-            services.log.info(`walkthrough: VS Code shows "${tab.label}" instead of LLM Lab's walkthrough; asking again`);
-            void open();
-          }, at);
-        }
+        retryWhileAnotherWalkthroughShows(open, services);
         // VS Code creates the walkthrough service lazily, on this first open, and registers the steps' listeners
-        // a moment to 5 s later (see above). Mark the steps done before it was listening, again over ~10 s
+        // a moment to 5 s later (see retryWhileAnotherWalkthroughShows). Mark the steps done before it was listening, again over ~10 s
         // (a replay is idempotent).
         const replayAt = [300, 1000, 2500, 5500, 7000, 10000];
         const replays = replayAt.map(async (at) => {
@@ -77,6 +59,51 @@ export function registerWalkthrough(services: Services, progress: ProgressStore)
   ];
   registerCommands(services.context, commands);
   showOnFirstRun(services);
+}
+
+/**
+ * Asked before the walkthrough service has registered LLM Lab's walkthrough, VS Code shows its own default one
+ * instead: the service registers extension walkthroughs only after asking the experiment service, which it gives up
+ * to 5 s (offline, it takes all 5). While the page still shows that other walkthrough (an editor tab VS Code gives
+ * no input type, labelled with that walkthrough's title), ask again, one request at a time. Stop for good as soon as
+ * the page's label changes (ours is showing: VS Code then labels it with our title or plain "Welcome"), the reader
+ * moves to any other editor (the lecture a step opened) or closes the page: a late request would pull the
+ * walkthrough back over what the reader just opened, or reopen what they closed.
+ */
+function retryWhileAnotherWalkthroughShows(open: () => Thenable<unknown>, services: Services): void {
+  let settled = false;
+  let otherLabel: string | undefined;
+  let inFlight = false;
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const settle = () => {
+    settled = true;
+    closeWatch.dispose();
+    timers.forEach(clearTimeout);
+  };
+  const closeWatch = vscode.window.tabGroups.onDidChangeTabs((event) => {
+    if (event.closed.some((tab) => tab.input === undefined)) settle();
+  });
+  const check = (last: boolean) => {
+    if (settled) return;
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    otherLabel ??= tab?.label;
+    if (!tab || tab.input !== undefined || tab.label.includes('ChatGPT') || tab.label !== otherLabel) {
+      settle();
+      return;
+    }
+    if (!inFlight) {
+      services.log.info(`walkthrough: VS Code shows "${tab.label}" instead of LLM Lab's walkthrough; asking again`);
+      inFlight = true;
+      const askedAt = Date.now();
+      void Promise.resolve(open()).then(
+        () => services.log.info(`walkthrough: asked again, answered in ${Date.now() - askedAt} ms`),
+        (error: unknown) => services.log.warn(`walkthrough: ${String(error)}`),
+      ).finally(() => (inFlight = false));
+    }
+    if (last) settle();
+  };
+  const retryAt = [700, 2000, 3500, 5500, 8000];
+  retryAt.forEach((at, index) => timers.push(setTimeout(() => check(index === retryAt.length - 1), at)));
 }
 
 const SHOWN_KEY = 'llmLab.walkthroughShown';
