@@ -86,37 +86,16 @@ hostBudget('lecture panel: webview script start to first section paint', ['lectu
 // webview measured in the same run (ratio), with an absolute ceiling that only catches a hang.
 hostBudget('lecture panel: open command to section paint (warm) / a bare webview', ['lecture warm open / bare webview open'], 'main', (ratio) => ratio <= 2.5, '≤ 2.5×');
 hostBudget('lecture panel: open command to section paint (warm), absolute ceiling', ['lecture: open command to section paint (warm)'], 'main', (ms) => ms <= 5000, '≤ 5000 ms');
-// One 20,000-token stream through llmLab.runDemo vs a raw fetch read of the same stream (test/integration/streaming.fresh.test.ts).
-// Issue 15's goal is ≤ 1.2× for both. Since chunks shaped like one learned from the stream skip JSON.parse
-// (src/llm/chunkTemplate.ts), `data:` blocks skip eventsource-parser, UTF-8 is decoded on the fast path and the body is
-// read to its end after [DONE], four fresh-suite runs on this 2-core machine (training jobs running, load 3–7)
-// measured warm 1.26×, 0.88×, 1.18×, 1.01× (earlier runs of the same code up to 1.39×) and cold 2.04×, 1.55×, 2.27×,
-// 2.13× (up to 2.7×, once 3.6× at load 7); raw 112–123 ms. Warm is at the noise of a best-of-4 raw read; cold pays
-// the first SecretStorage read (a round trip to the workbench, 20–75 ms here, the API key may be needed) and the
-// first run's JIT warm-up. Ceilings with margin above those figures (were 2.5× / 5×).
-// With a learned chunk shape matched as one regular expression (05d0163; a fresh Node process decodes the stream
-// ≈ 40 ms faster the first time), ten more runs (load 2.5–6) measured cold 1.79–2.47× and warm 0.90–1.48× for both
-// that code and the one before (no difference the host's noise shows); at load ≈ 8 (benches of other work in parallel)
-// cold reached 4.3× and 5.5×. Cold's remaining ≈ 100 ms, traced per layer: SecretStorage 17–34 ms, first byte +15–20,
-// body +40–60, the run's bookkeeping after the stream (history, progress, first calls) +10–20. Not tightened: 3× would
-// leave no margin above 2.7× (seen before at load 7).
-// Baseline corrected (2026-12-06): the test server built all 20,000 frames before its first byte, 45-100 ms that
-// both sides paid (and the cold run alone paid again, its prompt being new to the server), so the ratios above were
-// diluted. It now builds a tokens-N stream once per model; raw fell from ≈ 95 to 35-55 ms. Fresh suite, three runs:
-// warm 1.45×, 0.70×, 1.50×; cold 2.54×, 1.44×, 3.0× (runDemo 112-164 ms). Plain Node (bench/streamingPath.bench.ts):
-// warm 1.06-1.30×, cold 1.74-1.90× (the first run's JIT). Full npm test, three in a row from a clean clone: warm 1.47×,
-// 1.59×, 0.97×; cold 2.41×, 3.94×, 1.19×. The cold ceiling is raised from 4× to 6×: it was set against the diluted
-// baseline (≈ 95 ms raw, so 4× allowed ≈ 380 ms); against ≈ 45 ms, 6× still allows less (≈ 270 ms) and 3.94× left no
-// margin. Warm is now the best of 5 rounds (was 3); its ceiling stays 1.8×. The 1.2× goal is not met cold.
-// One cold sample per window still reached 6.26× (303 vs 48 ms) in a full run: the fresh suite now runs in two fresh
-// windows and each streaming figure keeps the better window (recordFigure keep 'min'), as warm keeps the best round.
-// 2026-12-06, later: the activation test's CDP connection (Playwright, a compressed web socket) stayed open in the
-// measured extension host and carried the workbench page's events into it (58 ms of zlib in one profiled cold run);
-// the streaming test now closes it first (5 ms after). Templates assign their fields once per run of matching chunks
-// (was once per chunk: 6.9 ms self in a host cold profile). Fresh suite after both, four runs (one a full CI run):
-// warm 1.10-1.24×, cold 2.13-2.99× (raw 35-53 ms, cold 101-149 ms). The cold run is CPU-bound (the process's CPU
-// time ≈ its wall time, ≈ 150 ms vs ≈ 50 ms warm): the first run's compilation, and a 9-13 ms scavenge of what
-// activation left in the young generation. In plain Node (bench/streamingPath.bench.ts, now 5 fresh processes) cold is 1.23-1.53×, warm 1.02-1.08×.
+// One 20,000-token stream (≈ 5 MB of SSE) through llmLab.runDemo vs a raw fetch read of the same stream, in the fresh
+// suite (test/integration/streaming.fresh.test.ts; each kind keeps the better of two windows, ratio and times together).
+// Issue 15's goal is ≤ 1.2× for both; these are ceilings above the spread measured on this 2-core machine, so that a
+// regression fails while the noise does not. Measured in full runs: warm 0.97-1.6×, cold 1.2-3.9× (raw 35-55 ms).
+// Why cold stays above the goal (traced per layer in the host, 2026-12-06): with the SSE decoding switched off
+// altogether (an experiment, not shipped: bytes read and dropped), cold was still 2.2× in both windows and warm 0.95×.
+// So what remains is not the decoder but the first command's whole path right after activation (each layer slower:
+// dispatch to fetch 7 ms vs 1.5, the body 53 ms vs 37-44), on 2 cores shared with the workbench and the server; and
+// one cold sample per window is divided by the best of 6 raw reads, which ranged 35-210 ms within one window.
+// What was tried, kept and dropped is in CHANGELOG.md and issue 15's notes.
 hostBudget('streaming overhead, warm: llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (warm)'], 'fresh', (ratio) => ratio <= 1.8, '≤ 1.8× (goal 1.2×)');
 hostBudget('streaming overhead, cold (first run after activation): llmLab.runDemo / raw fetch', ['streaming: runDemo / raw fetch, 20,000 tokens (cold)'], 'fresh', (ratio) => ratio <= 6, '≤ 6× (goal 1.2×)');
 let failed = 0;
