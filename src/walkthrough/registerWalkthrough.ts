@@ -16,8 +16,8 @@ export function registerWalkthrough(services: Services, progress: ProgressStore)
         await open();
         retryWhileAnotherWalkthroughShows(open, services);
         // VS Code creates the walkthrough service lazily, on this first open, and registers the steps' listeners
-        // a moment to 5 s later (see retryWhileAnotherWalkthroughShows). Mark the steps done before it was listening, again over ~10 s
-        // (a replay is idempotent).
+        // a moment to 5 s later (see retryWhileAnotherWalkthroughShows). Mark the steps done before it was
+        // listening, again over ~10 s (a replay is idempotent).
         const replayAt = [300, 1000, 2500, 5500, 7000, 10000];
         const replays = replayAt.map(async (at) => {
           await new Promise((resolve) => setTimeout(resolve, at));
