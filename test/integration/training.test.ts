@@ -92,6 +92,21 @@ describe('training panel: watch a GPT learn', function () {
     // Validation loss is measured every 4 steps too.
     await waitFor(async () => /^\d+\.\d{3}$/.test(await textOf(frame, 'meter-val')), 'a validation loss', 60000, 250);
 
+    // While samples arrive (here every 4 steps, several a second) the page stays where the reader put it and the
+    // samples box follows its newest one; a reader who scrolls the box back stays there. The page used to scroll
+    // itself to every new sample, moving Pause from under the pointer (a full run once lost its Pause click so).
+    await frame.evaluate(() => window.scrollTo(0, 0));
+    const samplesBox = frame.locator(id('samples'));
+    const samplesShown = (): Promise<number> => samplesBox.locator('li[data-testid^="sample-"]').count();
+    await waitFor(async () => (await samplesShown()) >= 12, 'enough samples to fill their box', 60000, 250);
+    assert.equal(await frame.evaluate(() => window.scrollY), 0, 'the page scrolled itself to a new sample');
+    const boxAtEnd = await samplesBox.evaluate((box) => box.scrollTop > 0 && box.scrollHeight - box.scrollTop - box.clientHeight <= 4);
+    assert.ok(boxAtEnd, 'the samples box follows its newest sample');
+    await samplesBox.evaluate((box) => box.scrollTo(0, 0));
+    const shownBefore = await samplesShown();
+    await waitFor(async () => (await samplesShown()) >= shownBefore + 2, 'two more samples', 60000, 250);
+    assert.equal(await samplesBox.evaluate((box) => box.scrollTop), 0, 'the samples box pulled the reader back to its end');
+
     await frame.click(id('train-pause'));
     await waitStatus(frame, 'paused');
     assert.equal(await textOf(frame, 'train-pause'), 'Resume');

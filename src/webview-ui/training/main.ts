@@ -221,17 +221,33 @@ function renderChart(): void {
   }
 }
 
+function sampleItem(s: Sample): HTMLElement {
+  return el('li', { attrs: { 'data-testid': `sample-${s.step}` } },
+    el('span', { class: 'sample-step', text: t('step {0}', s.step) }),
+    el('span', { class: 'sample-text' }, el('strong', { text: s.prompt }), document.createTextNode(s.text)));
+}
+
+/**
+ * The sample history, in its own scrolling box. New samples (every N steps, several a second) are appended, not the
+ * whole list rebuilt, and the box follows the newest only while the reader is at its end: scrolling the page to each
+ * new sample (scrollIntoView) moved Pause and Cancel from under the pointer and pulled a reader back from the chart.
+ */
 function renderSamples(): void {
-  const list = sections.train.querySelector('.samples');
+  const list = sections.train.querySelector<HTMLElement>('.samples');
   if (!list) return;
-  const items = (run?.samples ?? []).map((s: Sample) =>
-    el('li', { attrs: { 'data-testid': `sample-${s.step}` } },
-      el('span', { class: 'sample-step', text: t('step {0}', s.step) }),
-      el('span', { class: 'sample-text' }, el('strong', { text: s.prompt }), document.createTextNode(s.text))));
-  if (!items.length) items.push(el('li', { class: 'muted', text: t('Samples appear here when training starts.') }));
-  list.replaceChildren(...items);
-  const last = list.lastElementChild;
-  if (last && run && active()) last.scrollIntoView({ block: 'nearest' });
+  const samples = run?.samples ?? [];
+  const following = list.scrollHeight - list.scrollTop - list.clientHeight <= 4;
+  const shown = list.querySelectorAll('li[data-testid^="sample-"]');
+  const lastShown = shown[shown.length - 1]?.getAttribute('data-testid');
+  // Samples arrive in step order: when what is shown is the start of the history, only the rest is new.
+  if (shown.length && shown.length <= samples.length && lastShown === `sample-${samples[shown.length - 1].step}`) {
+    list.append(...samples.slice(shown.length).map(sampleItem));
+  } else {
+    const items = samples.map(sampleItem);
+    if (!items.length) items.push(el('li', { class: 'muted', text: t('Samples appear here when training starts.') }));
+    list.replaceChildren(...items);
+  }
+  if (following && run && active()) list.scrollTop = list.scrollHeight;
 }
 
 // ---------------------------------------------------------------------------------------- inspect
